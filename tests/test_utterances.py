@@ -1,0 +1,53 @@
+"""Data-driven: every pack's `.tests.yaml` (utterances and dialogues) run through the router.
+
+Like home-assistant/intents, tests and packs mirror each other: every pack has a tests file,
+and every section, item and command must be exercised by at least one utterance.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.pack import available_packs, load_pack
+from voice.packtests import load_tests, run_dialogue, run_utterances, tests_path
+from voice.router import CONTROLS, NAVIGATION, Router
+
+PASS_RATE = 0.97
+PACKS = available_packs()
+
+
+@pytest.fixture(scope="module", params=sorted(PACKS))
+def suite(request: pytest.FixtureRequest):
+    path = PACKS[request.param]
+    pack = load_pack(path)
+    return pack, Router(pack), load_tests(tests_path(path))
+
+
+def test_every_pack_has_tests() -> None:
+    assert all(tests_path(path).exists() for path in PACKS.values())
+
+
+def test_every_target_and_command_is_tested(suite) -> None:
+    pack, _, tests = suite
+    expected = {u.expect for u in tests.utterances}
+    expected |= {c for u in tests.utterances for c in u.choices}
+    untested = (set(pack.by_id) | set(NAVIGATION) | set(CONTROLS) | {"help", "unknown"}) - expected
+    assert not untested, f"no utterance test expects: {sorted(untested)}"
+
+
+def test_utterances_pass_rate(suite) -> None:
+    _, router, tests = suite
+    assert len(tests.utterances) >= 150
+    misses = run_utterances(router, tests)
+    rate = 1 - len(misses) / len(tests.utterances)
+    report = "\n".join(f"  '{u.say}': expected {u.expect}, got {r.target or r.intent} ({r.confidence})"
+                       for u, r in misses)
+    print(f"\nutterances understood: {rate:.1%} of {len(tests.utterances)}\n{report}")
+    assert rate >= PASS_RATE, f"{rate:.1%} understood; misses:\n{report}"
+
+
+def test_dialogues(suite) -> None:
+    pack, router, tests = suite
+    assert tests.dialogues
+    problems = [p for d in tests.dialogues for p in run_dialogue(pack, router, d)]
+    assert not problems, "\n".join(problems)
