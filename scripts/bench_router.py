@@ -12,7 +12,7 @@ import statistics
 import time
 
 from voice.pack import find_pack, load_pack
-from voice.packtests import load_tests, tests_path
+from voice.packtests import load_tests, pack_tests_path
 from voice.router import Router
 
 
@@ -35,7 +35,7 @@ def main() -> None:
     start = time.perf_counter()
     router = Router(pack)
     build = time.perf_counter() - start
-    sayings = [u.say for u in load_tests(tests_path(path)).utterances]
+    sayings = [u.say for u in load_tests(pack_tests_path(path)).utterances]
 
     def timed() -> list[float]:
         out = []

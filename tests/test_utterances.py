@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from voice.pack import available_packs, load_pack
-from voice.packtests import load_tests, run_dialogue, run_utterances, tests_path
+from voice.packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
 from voice.router import CONTROLS, NAVIGATION, Router
 
 PASS_RATE = 0.97
@@ -20,11 +20,11 @@ PACKS = available_packs()
 def suite(request: pytest.FixtureRequest):
     path = PACKS[request.param]
     pack = load_pack(path)
-    return pack, Router(pack), load_tests(tests_path(path))
+    return pack, Router(pack), load_tests(pack_tests_path(path))
 
 
 def test_every_pack_has_tests() -> None:
-    assert all(tests_path(path).exists() for path in PACKS.values())
+    assert all(pack_tests_path(path).exists() for path in PACKS.values())
 
 
 def test_every_target_and_command_is_tested(suite) -> None:

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 from . import __version__
 from .dialogue import Reply, Session
 from .errors import GuideError
 from .pack import Pack, available_packs, find_pack, load_pack
-from .packtests import load_tests, run_dialogue, run_utterances, tests_path
+from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
 from .router import Router
 
 
@@ -85,7 +86,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     pack = load_pack(args.path)
     items = sum(len(s.items) for s in pack.sections)
     print(f"{args.path}: OK: '{pack.title}', {len(pack.sections)} sections, {items} items")
-    tests_file = tests_path(args.path)
+    tests_file = pack_tests_path(args.path)
     if not tests_file.exists():
         return 0
     tests = load_tests(tests_file)
@@ -104,6 +105,65 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rate = 100.0 * (total - len(misses)) / total if total else 100.0
     print(f"{tests_file}: {total - len(misses)} of {total} utterances understood ({rate:.1f}%), "
           f"{len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass")
+    return 0
+
+
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    from .audio_in import load_wav
+    from .recognizer import make_recognizer
+
+    pack = _load(args)
+    recordings = [(path, load_wav(path)) for path in args.files]  # a bad file fails before the model loads
+    recognizer = make_recognizer(pack, args.engine, args.model, args.free, notify=_notify)
+    router = Router(pack)
+    for path, pcm in recordings:
+        transcript = recognizer.transcribe(pcm)
+        reply = Session(pack, router).handle(transcript.text)
+        if args.json:
+            _emit(reply, True, {"file": path})
+        else:
+            print(f"{path}\nYou: {transcript.text}\nGuide: {reply.text}", flush=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .running import run_guide
+
+    return run_guide(args, _load(args), _notify)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_checks
+
+    return run_checks(args, _notify)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from . import models
+
+    if args.action == "install":
+        if not args.source:
+            raise GuideError("Say which model to install: voice-guide models install ZIP_OR_FOLDER")
+        target = models.install(args.source, Path(args.to) if args.to else None)
+        print(f"Installed {target.name} in {target.parent}. The guide will use it the next time it starts.")
+        return 0
+    print("Speech models are looked for in:")
+    for place in models.search_path(args.model):
+        print(f"  {place}")
+    found = models.find_models(args.model)
+    if not found:
+        print("No Vosk model is installed: the guide uses its built-in PocketSphinx recogniser.")
+    for path, problem in found:
+        language = models.guess_language(path.name) or "unknown language"
+        state = f"BROKEN: it {problem}" if problem else "ready"
+        print(f"  {path.name} ({language}): {state}  [{path}]")
+    print("To add one: copy a Vosk model (for English: " + models.SMALL_ENGLISH + ".zip) from a USB "
+          "stick and run 'voice-guide models install PATH', or on a computer with internet run "
+          "'scripts/download_model.py'.")
     return 0
 
 
@@ -128,6 +188,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("guides", help="list the guides that are installed").set_defaults(func=cmd_guides)
 
+    def engine_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--engine", choices=("auto", "vosk", "sphinx"), default="auto",
+                       help="speech recogniser (auto: Vosk when an English model is installed)")
+        p.add_argument("--model", metavar="PATH", help="a Vosk model folder")
+        p.add_argument("--free", action="store_true",
+                       help="recognise any words, not only the guide's (less accurate)")
+
+    listen = sub.add_parser("listen", help="answer recorded questions (WAV files)")
+    guide_opts(listen)
+    engine_opts(listen)
+    listen.add_argument("files", nargs="+", metavar="FILE.wav")
+    listen.set_defaults(func=cmd_listen)
+
+    run = sub.add_parser("run", help="the spoken guide (what plain 'voice-guide' does)")
+    guide_opts(run, json_flag=False)
+    engine_opts(run)
+    run.add_argument("--rate", type=int, help="speaking rate, words per minute")
+    run.add_argument("--save-audio", metavar="DIR", help="also write each spoken reply to a WAV file")
+    run.add_argument("--typed", action="store_true", help="type instead of speaking")
+    run.add_argument("--quiet-captions", action="store_true", help="do not print what is said")
+    run.add_argument("--mic", type=int, metavar="INDEX", help="microphone device index")
+    run.add_argument("--exit-after-silence", type=int, default=0, metavar="N",
+                     help=argparse.SUPPRESS)  # for tests: the guide itself never leaves on its own
+    run.add_argument("--timings", metavar="FILE", help=argparse.SUPPRESS)  # for the benchmark
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check", help="check microphone, loudspeaker, voice, recogniser and guide")
+    guide_opts(check, json_flag=False)
+    engine_opts(check)
+    check.set_defaults(func=cmd_check)
+
+    models_cmd = sub.add_parser("models", help="list speech models, or install one")
+    models_cmd.add_argument("action", nargs="?", choices=("list", "install"), default="list")
+    models_cmd.add_argument("source", nargs="?", metavar="ZIP_OR_DIR")
+    models_cmd.add_argument("--to", metavar="DIR", help="install into DIR instead of the user's folder")
+    models_cmd.add_argument("--model", metavar="PATH", help=argparse.SUPPRESS)
+    models_cmd.set_defaults(func=cmd_models)
+
     validate = sub.add_parser("validate", help="check a content pack file")
     validate.add_argument("path")
     validate.set_defaults(func=cmd_validate)
@@ -136,9 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models"}
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
     try:
         return args.func(args)
     except GuideError as exc:

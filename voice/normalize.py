@@ -17,8 +17,16 @@ _CONTRACTIONS = {
     "i'm": "i am", "im": "i am", "i've": "i have", "i'd": "i would", "i'll": "i will",
     "let's": "let us", "you're": "you are", "couldn't": "could not", "wouldn't": "would not",
 }
+# One spelling for words written two ways, so that either matches.
+_SPELLINGS = {"disk": "disc", "disks": "discs", "ageing": "aging", "centre": "center",
+              "tumour": "tumor", "oedema": "edema"}
 # Single letters that are words, so never glued to a neighbouring spelled-out letter.
 _LETTER_WORDS = {"a", "i"}
+# How recognisers write some spoken letter names ("age f ten" for "H F 10"); read as letters
+# only beside another spelled letter.
+_LETTER_NAMES = {"aitch": "h", "age": "h", "eff": "f", "ex": "x", "ess": "s", "el": "l", "em": "m",
+                 "en": "n", "bee": "b", "dee": "d", "gee": "g", "jay": "j", "kay": "k", "pea": "p",
+                 "tee": "t", "vee": "v", "zed": "z", "zee": "z"}
 
 
 def number_words(n: int) -> str:
@@ -40,6 +48,7 @@ def tokens(text: str) -> list[str]:
     for raw in text.split():
         word = raw.strip("'")
         word = _CONTRACTIONS.get(word, word).replace("'s", "").replace("'", "")
+        word = _SPELLINGS.get(word, word)
         for part in word.split():
             if part.isdigit():
                 words.extend(number_words(int(part)).split())
@@ -48,11 +57,18 @@ def tokens(text: str) -> list[str]:
     return _join_letters(words)
 
 
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha() and word not in _LETTER_WORDS
+
+
 def _join_letters(words: list[str]) -> list[str]:
+    words = [_LETTER_NAMES[w] if w in _LETTER_NAMES and any(
+        _is_letter(n) for n in words[max(0, i - 1):i] + words[i + 1:i + 2]) else w
+        for i, w in enumerate(words)]
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
-        if len(word) == 1 and word.isalpha() and word not in _LETTER_WORDS:
+        if _is_letter(word):
             run.append(word)
             continue
         if run:

@@ -49,7 +49,7 @@ class PackTests:
     dialogues: tuple[Dialogue, ...]
 
 
-def tests_path(pack_path: str | Path) -> Path:
+def pack_tests_path(pack_path: str | Path) -> Path:
     path = Path(pack_path)
     return path.with_name(path.stem + ".tests.yaml")
 

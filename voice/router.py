@@ -18,7 +18,7 @@ from .vocabulary import FILLER, STOPWORDS, known_words, load_commands, target_ph
 
 ACCEPT = 0.55  # below this nothing in the guide is close enough: "unknown"
 COMMAND_ACCEPT = 0.75
-TIE = 0.05  # two targets closer than this: ask which one was meant
+TIE = 0.04  # two targets closer than this: ask which one was meant
 _WORD_MATCH = 0.8
 _STOPWORD_WEIGHT = 0.15
 _FOREIGN_PENALTY = 0.55  # per word that nothing in the guide explains ("headache", "weather")
@@ -56,7 +56,8 @@ class _Unit:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
+    """Crude but enough for matching: tingles, tingle, tingling -> tingl."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
@@ -69,11 +70,14 @@ class Router:
         self.pack = pack
         self.kinds = {s.id: "section" for s in pack.sections}
         self.kinds.update({i.id: "item" for s in pack.sections for i in s.items})
-        self.topic = frozenset(w for p in pack.topic_words for w in tokens(p))
+        self.topic = frozenset(_stem(w) for p in pack.topic_words for w in tokens(p))
         self.targets = [self._phrase(p, owner) for owner, ps in target_phrases(pack).items() for p in ps]
         self.commands = [self._phrase(p, intent) for intent, ps in load_commands().items() for p in ps]
         vocab = {w for ph in self.targets + self.commands for w in ph.words}
-        self.known = known_words(pack) | vocab | self.topic
+        self.known = frozenset(_stem(w) for w in known_words(pack) | vocab) | self.topic
+        self.intent_words = {}
+        for phrase in self.commands:
+            self.intent_words.setdefault(phrase.owner, set()).update(phrase.words)
         self._content_vocab = sorted(w for w in vocab if w not in STOPWORDS)
         self._stems: dict[str, list[str]] = {}
         self._sounds: dict[str, list[str]] = {}
@@ -117,8 +121,11 @@ class Router:
                 for key_, score, _ in process.extract(sound, self._sound_keys, scorer=fuzz.ratio,
                                                       score_cutoff=85, limit=None):
                     for other in self._sounds[key_]:
-                        if len(other) >= (6 if joined else 3) and other[0] == word[0]:
-                            found[other] = max(found.get(other, 0.0), 0.9 * score / 100)
+                        if len(other) < (6 if joined else 3) or other[0] != word[0]:
+                            continue
+                        if len(word) <= 4 and fuzz.ratio(word, other) < 70:
+                            continue  # short words share sound keys too easily (flu, fall)
+                        found[other] = max(found.get(other, 0.0), 0.9 * score / 100)
         found = {w: s for w, s in found.items() if s >= _WORD_MATCH}
         if len(self._cache) < 20000:
             self._cache[key] = found
@@ -149,7 +156,7 @@ class Router:
     def _cover(phrase: _Phrase, best: dict) -> tuple[float, set[int]]:
         got = 0.0
         used: set[int] = set()
-        for word, weight in zip(phrase.words, phrase.weights):
+        for word, weight in zip(phrase.words, phrase.weights, strict=False):
             if word in best:
                 score, positions = best[word]
                 got += weight * score
@@ -159,7 +166,7 @@ class Router:
     def _score_targets(self, words: list[str], units: list[_Unit]) -> list[tuple[float, str]]:
         best = self._best(units)
         meaningful = {i for i, w in enumerate(words) if w not in STOPWORDS}
-        content = meaningful - {i for i, w in enumerate(words) if w in self.topic}
+        content = meaningful - {i for i, w in enumerate(words) if _stem(w) in self.topic}
         candidates = {id(p): p for w in best for p in self._by_word.get(w, ())}
         scores: dict[str, float] = {}
         for phrase in candidates.values():
@@ -170,7 +177,8 @@ class Router:
             matched = sum(1 for w in phrase.words if w in best and w not in STOPWORDS)
             # Both must hold: the phrase is there, and it accounts for what was said.
             fit = 2 * cover * explained / (cover + explained) if cover + explained else 0.0
-            score = fit + 0.02 * min(matched, 3)
+            # Ties go to the phrase that accounts for more words, then to items (more specific).
+            score = fit + 0.03 * min(matched, 3) + (0.01 if self.kinds[phrase.owner] == "item" else 0)
             if score > scores.get(phrase.owner, 0.0):
                 scores[phrase.owner] = score
         return sorted(((s, t) for t, s in scores.items()), reverse=True)
@@ -183,7 +191,7 @@ class Router:
             for start in range(len(words) - n + 1):
                 window = words[start:start + n]
                 sims = []
-                for said, want in zip(window, phrase.words):
+                for said, want in zip(window, phrase.words, strict=False):
                     if said == want:
                         sims.append(1.0)
                     elif want in STOPWORDS or said in STOPWORDS:
@@ -193,11 +201,18 @@ class Router:
                 if min(sims) < _WORD_MATCH:
                     continue
                 rest = words[:start] + words[start + n:]
-                if any(w not in STOPWORDS for w in rest):
-                    continue
+                own = self.intent_words[phrase.owner]
+                if any(w not in STOPWORDS and w not in own for w in rest):
+                    continue  # other words around it: "x stop" is not "stop"
                 score = sum(sims) / n * (1.0 if not rest else 0.92)
                 if score > best_score:
                     best_score, best_intent = score, phrase.owner
+        if best_score < COMMAND_ACCEPT:
+            # The same content words, with other function words between ("read me the whole thing").
+            core = sorted(w for w in words if w not in STOPWORDS)
+            for phrase in self.commands:
+                if len(core) >= 2 and core == sorted(w for w in phrase.words if w not in STOPWORDS):
+                    return 0.9, phrase.owner
         return best_score, best_intent
 
     # --- the request -----------------------------------------------------------------------
@@ -228,13 +243,13 @@ class Router:
         if command >= COMMAND_ACCEPT and command >= top - 0.1:
             return Request(intent, heard, round(command, 3))
         foreign = sum(1 for u in units if len(u.positions) == 1 and not u.matches
-                      and u.text not in STOPWORDS and u.text not in self.known
+                      and u.text not in STOPWORDS and _stem(u.text) not in self.known
                       and not self._covered(u.positions[0], units))
         penalty = _FOREIGN_PENALTY ** foreign
         if ranked and top * penalty >= ACCEPT:
             return self._decide(ranked, heard, penalty)
-        if not foreign and all(w in STOPWORDS or w in self.topic for w in words) \
-                and any(w in self.topic for w in words):
+        if not foreign and all(w in STOPWORDS or _stem(w) in self.topic for w in words) \
+                and any(_stem(w) in self.topic for w in words):
             # Only topic words ("my legs hurt"): the overview is the helpful answer.
             first = self.pack.sections[0].id
             return Request("section", heard, 0.6, first)
@@ -246,6 +261,14 @@ class Router:
 
     def _decide(self, ranked: list[tuple[float, str]], heard: str, penalty: float) -> Request:
         score, target = ranked[0]
+        if self.kinds[target] == "section":
+            # "can being pregnant cause leg pain": the item named beats its own section.
+            section = self.pack.by_id[target]
+            for other_score, other in ranked[1:3]:
+                if score - other_score < TIE and any(i.id == other for i in section.items):
+                    score, target = other_score, other
+                    ranked = [(s, t) for s, t in ranked if t != section.id]
+                    break
         confidence = round(min(score * penalty, 1.0), 3)
         for other_score, other in ranked[1:3]:
             if score - other_score >= TIE:

@@ -20,19 +20,19 @@ COMMANDS_FILE = Path(__file__).parent / "commands.yaml"
 # Function words: they carry no topic, so they neither prove nor disprove a match.
 STOPWORDS = frozenset("""
 a an the of to in on at for from with by and or but if so as is are was were be been being am
-do does did doing done have has had can could would will shall should may might must
+do does did doing have has had can could would will shall should may might must
 i me my mine you your it its this that these those there here they them their we us our he she
 what which who whom whose when where how about tell say said know want like would love hear
 please kindly just some any more most much many other another also too very really again
 get got give let us go going show read talk speak explain information info thing things
 kind kinds type types list all main common commonly usually happen happens get one ones
 need needs well not no yes okay ok thanks thank what how when where who which
-because maybe might perhaps
+because maybe might perhaps take think wonder guess believe heard told into onto down up out over
 """.split())
 
 # Sounds and politeness that carry nothing at all, dropped before any matching.
 FILLER = frozenset("um umm uh uhh uhm er erm hmm hm ah oh eh well so like just please kindly "
-                   "actually basically guide hey hi hello".split())
+                   "actually basically guide hey hi hello sorry".split())
 
 @lru_cache(maxsize=4)
 def load_commands(path: str = str(COMMANDS_FILE)) -> dict[str, tuple[str, ...]]:
@@ -73,20 +73,24 @@ def known_words(pack: Pack) -> frozenset[str]:
     return frozenset(w for t in texts for w in tokens(t))
 
 
-# Question frames people wrap around a name; the recognisers' language model learns them.
-_FRAMES = ("{}", "what is {}", "what are {}", "tell me about {}", "what about {}",
-           "can you tell me about {}", "i want to know about {}", "what causes {}",
-           "how is {} treated", "what are the symptoms of {}", "is {} serious", "explain {}")
+# Words people wrap around a name ("can you tell me about ... please"). The recognisers learn
+# them: Vosk as whole phrases, PocketSphinx as a grammar of lead, name and tail.
+LEADS = ("what is", "what is a", "what are", "what are the", "tell me about", "tell me about the",
+         "can you tell me about", "what about", "i want to know about", "what causes",
+         "what are the symptoms of", "how is", "how do you treat", "is it", "explain", "what does")
+TAILS = ("please", "treated", "serious", "mean")
 
 
 def guide_phrases(pack: Pack, frames: bool = True) -> list[str]:
-    """Everything a person might say to this guide, for constraining a recogniser."""
+    """Everything a person might say to this guide, as whole phrases, for constraining a recogniser."""
     phrases: list[str] = []
     for intent_phrases in load_commands().values():
         phrases += intent_phrases
     for names in target_phrases(pack).values():
         for name in names:
-            phrases += [f.format(name) for f in _FRAMES] if frames else [name]
+            phrases.append(name)
+            if frames:
+                phrases += [f"{lead} {name}" for lead in LEADS] + [f"{name} {t}" for t in TAILS]
     return list(dict.fromkeys(phrases))
 
 

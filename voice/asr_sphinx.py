@@ -1,0 +1,111 @@
+"""PocketSphinx: the built-in recogniser, constrained to what people say to this guide.
+
+It decodes with a grammar of the guide's phrases; where speech does not fit the grammar at
+all, an n-gram model of the same phrases gives the router words to work with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from pocketsphinx import Decoder, get_model_path
+
+from .errors import GuideError
+from .langmodel import arpa_bigram, jsgf
+from .pack import Pack
+from .pronounce import pronunciations, write_dict
+from .recognizer import SAMPLE_RATE, Transcript
+from .vocabulary import LEADS, TAILS, guide_phrases, load_commands, target_phrases
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("VOICE_GUIDE_CACHE") or user_cache_dir("voice-guide", appauthor=False))
+
+
+def model_files(pack: Pack, folder: Path) -> tuple[Path, Path, Path]:
+    """Grammar, n-gram model and dictionary for this pack, built once and cached by content."""
+    commands = [p for ps in load_commands().values() for p in ps]
+    names = [p for ps in target_phrases(pack).values() for p in ps]
+    grammar = jsgf(commands, names, LEADS, TAILS)
+    phrases = guide_phrases(pack)
+    key = hashlib.sha1((grammar + "\n".join(phrases)).encode()).hexdigest()[:12]
+    paths = folder / f"guide-{key}.gram", folder / f"guide-{key}.arpa", folder / f"guide-{key}.dict"
+    if not all(p.exists() for p in paths):
+        folder.mkdir(parents=True, exist_ok=True)
+        words = sorted({w for p in [*phrases, grammar_words(grammar)] for w in p.split()})
+        write_dict(pronunciations(words, cache_dir=str(folder)), str(paths[2]))
+        paths[1].write_text(arpa_bigram(phrases), encoding="utf-8")
+        paths[0].write_text(grammar, encoding="utf-8")
+    return paths
+
+
+def grammar_words(grammar: str) -> str:
+    body = [line.split("=", 1)[1] for line in grammar.splitlines() if line.startswith("<")]
+    return " ".join(w for line in body for w in line.replace("(", " ").replace(")", " ")
+                    .replace("|", " ").replace(";", " ").split() if not w.startswith(("<", "[")))
+
+
+class SphinxStream:
+    def __init__(self, recognizer: SphinxRecognizer) -> None:
+        self.recognizer = recognizer
+        self.decoder = recognizer.decoder
+        self.audio = bytearray()
+        self.decoder.start_utt()
+
+    def accept(self, pcm: bytes) -> str:
+        self.audio += pcm
+        self.decoder.process_raw(pcm, False, False)
+        hyp = self.decoder.hyp()
+        return hyp.hypstr if hyp else ""
+
+    def finish(self) -> Transcript:
+        self.decoder.end_utt()
+        # A second pass over the whole utterance is markedly better than the streamed one.
+        return self.recognizer.transcribe(bytes(self.audio))
+
+
+class SphinxRecognizer:
+    name = "sphinx"
+
+    def __init__(self, pack: Pack, free: bool = False) -> None:
+        hmm = get_model_path("en-us/en-us")
+        self.fallback: Decoder | None = None
+        try:
+            if free:
+                self.decoder = Decoder(hmm=hmm, samprate=SAMPLE_RATE, loglevel="FATAL")
+                self.description = "PocketSphinx (built in), any English words"
+                return
+            gram, arpa, dic = model_files(pack, cache_dir() / "sphinx")
+            # bestpath must be off with a grammar: it drops the last word of the phrase.
+            self.decoder = Decoder(hmm=hmm, dict=str(dic), jsgf=str(gram), bestpath=False,
+                                   samprate=SAMPLE_RATE, loglevel="FATAL")
+            self.fallback = Decoder(hmm=hmm, dict=str(dic), lm=str(arpa), samprate=SAMPLE_RATE,
+                                    loglevel="FATAL")
+            self.description = "PocketSphinx (built in), tuned to this guide"
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise GuideError(f"The built-in speech recogniser could not start ({exc}). "
+                             f"Reinstall the guide with scripts/setup.sh.") from None
+
+    @staticmethod
+    def _decode(decoder: Decoder, pcm: bytes) -> str:
+        decoder.start_utt()
+        decoder.process_raw(pcm, False, True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+        return hyp.hypstr.strip() if hyp else ""
+
+    def transcribe(self, pcm: bytes) -> Transcript:
+        text = self._decode(self.decoder, pcm)
+        if text:
+            # A grammar match has no posterior probability; it is a whole known phrase.
+            return Transcript(text, 1.0 if self.fallback else self.decoder.get_prob(), "sphinx")
+        if self.fallback is None:
+            return Transcript("", 0.0, "sphinx")
+        text = self._decode(self.fallback, pcm)
+        return Transcript(text, float(self.fallback.get_prob()) if text else 0.0, "sphinx")
+
+    def stream(self) -> SphinxStream:
+        return SphinxStream(self)

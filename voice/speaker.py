@@ -1,0 +1,70 @@
+"""Speech output behind one small interface: spoken aloud, saved to files, or not at all."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+from .settings import Settings
+from .tts import Audio, Synthesizer, sentences
+
+
+class Speaker(Protocol):
+    def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
+        """Say `text`; False when stopped before the end."""
+
+    def close(self) -> None: ...
+
+
+class Silent:
+    """No audio output: the captions are all there is."""
+
+    def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+class Voice:
+    """Synthesises each sentence and plays it (if a player is given) before the next."""
+
+    def __init__(self, synthesizer: Synthesizer, player: object | None = None,
+                 save_dir: str | Path | None = None) -> None:
+        self.synthesizer = synthesizer
+        self.player = player
+        self.save_dir = Path(save_dir) if save_dir else None
+        self.count = 0
+        self.first_audio_at: float | None = None  # when the last reply's first sound was sent
+        if self.save_dir:
+            self.save_dir.mkdir(parents=True, exist_ok=True)
+
+    def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
+        self.count += 1
+        self.first_audio_at = None
+        spoken: list[Audio] = []
+        finished = True
+        for sentence in sentences(text):
+            if stop is not None and stop.is_set():
+                finished = False
+                break
+            audio = self.synthesizer.synthesize(sentence, settings)
+            spoken.append(audio)
+            if self.player is not None:
+                if self.first_audio_at is None:
+                    self.first_audio_at = time.perf_counter()
+                if not self.player.play(audio, stop):
+                    finished = False
+                    break
+        if self.save_dir and spoken:
+            slug = re.sub(r"[^a-z0-9]+", "-", text.lower())[:40].strip("-")
+            joined = Audio(b"".join(a.pcm for a in spoken), spoken[0].rate)
+            (self.save_dir / f"{self.count:03d}-{slug}.wav").write_bytes(joined.wav_bytes())
+        return finished
+
+    def close(self) -> None:
+        if self.player is not None:
+            self.player.close()

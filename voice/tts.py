@@ -1,0 +1,88 @@
+"""Where speech is made: pyttsx3 turns text into WAV audio (it is never played by pyttsx3).
+
+On Linux pyttsx3 plays by shelling out to `aplay`, which a laptop may lack and which cannot be
+interrupted; so the guide only asks it for audio files and plays them itself (audio_out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+import wave
+from dataclasses import dataclass
+
+from .errors import GuideError
+from .settings import Settings
+
+NO_VOICE = ("The speaking voice could not start: the espeak-ng speech package is missing. "
+            "Install it (on Debian or Ubuntu: sudo apt-get install espeak-ng), then start the guide again.")
+
+
+@dataclass(frozen=True)
+class Audio:
+    pcm: bytes  # 16-bit mono
+    rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.rate
+
+    def wav_bytes(self) -> bytes:
+        out = io.BytesIO()
+        with wave.open(out, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(self.rate)
+            wav.writeframes(self.pcm)
+        return out.getvalue()
+
+
+def sentences(text: str) -> list[str]:
+    """Split a reply at sentence ends, so speech can stop between any two of them."""
+    return [s for s in re.split(r"(?<=[.!?:])\s+", text.strip()) if s]
+
+
+class Synthesizer:
+    """One pyttsx3 engine for the whole run (espeak can only be initialised once per process)."""
+
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+
+            self.engine = pyttsx3.init()
+        except (ImportError, RuntimeError, OSError) as exc:
+            raise GuideError(NO_VOICE) from exc
+        self._applied: tuple[int, float, str] | None = None
+        self._folder = tempfile.TemporaryDirectory(prefix="voice-guide-")
+
+    def voices(self) -> list[tuple[str, str]]:
+        return [(v.id, v.name) for v in self.engine.getProperty("voices")]
+
+    def _apply(self, settings: Settings) -> None:
+        wanted = (settings.rate, settings.volume, settings.voice)
+        if wanted == self._applied:
+            return
+        self.engine.setProperty("rate", settings.rate)
+        self.engine.setProperty("volume", settings.volume)
+        if settings.voice:
+            self.engine.setProperty("voice", settings.voice)
+        self._applied = wanted
+
+    def synthesize(self, text: str, settings: Settings) -> Audio:
+        """Speech for `text` with the current rate, volume and voice."""
+        self._apply(settings)
+        path = os.path.join(self._folder.name, "speech.wav")
+        # pyttsx3's espeak driver prints "Audio saved to ..." on every save: keep stdout clean
+        # (it carries --json output).
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.engine.save_to_file(text, path)
+            self.engine.runAndWait()
+        try:
+            with wave.open(path, "rb") as wav:
+                return Audio(wav.readframes(wav.getnframes()), wav.getframerate())
+        except (OSError, EOFError, wave.Error) as exc:
+            raise GuideError(f"The speaking voice produced no sound ({exc}). "
+                             f"Reinstall espeak-ng, then try again.") from None
