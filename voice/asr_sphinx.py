@@ -6,8 +6,11 @@ all, an n-gram model of the same phrases gives the router words to work with.
 
 from __future__ import annotations
 
+import audioop  # SpeechRecognition depends on it too (audioop-lts on Python 3.13+)
 import hashlib
 import os
+import random
+import struct
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -48,6 +51,22 @@ def grammar_words(grammar: str) -> str:
                     .replace("|", " ").replace(";", " ").split() if not w.startswith(("<", "[")))
 
 
+def _whisper(seconds: int = 2) -> bytes:
+    rng = random.Random(7)  # the same noise every run: results are repeatable
+    count = SAMPLE_RATE * seconds
+    return struct.pack(f"<{count}h", *(int(rng.gauss(0, 80)) for _ in range(count)))
+
+
+_WHISPER = _whisper()
+
+
+def with_noise_floor(pcm: bytes) -> bytes:
+    """Add a faint noise floor (about -52 dBFS). Recordings padded with digital silence (exact
+    zeros, which no microphone makes) throw PocketSphinx's level normalisation off badly."""
+    noise = _WHISPER * (len(pcm) // len(_WHISPER) + 1)
+    return audioop.add(pcm[: len(pcm) // 2 * 2], noise[: len(pcm) // 2 * 2], 2)
+
+
 class SphinxStream:
     def __init__(self, recognizer: SphinxRecognizer) -> None:
         self.recognizer = recognizer
@@ -57,7 +76,7 @@ class SphinxStream:
 
     def accept(self, pcm: bytes) -> str:
         self.audio += pcm
-        self.decoder.process_raw(pcm, False, False)
+        self.decoder.process_raw(with_noise_floor(pcm), False, False)
         hyp = self.decoder.hyp()
         return hyp.hypstr if hyp else ""
 
@@ -75,15 +94,16 @@ class SphinxRecognizer:
         self.fallback: Decoder | None = None
         try:
             if free:
-                self.decoder = Decoder(hmm=hmm, samprate=SAMPLE_RATE, loglevel="FATAL")
+                self.decoder = Decoder(hmm=hmm, samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
                 self.description = "PocketSphinx (built in), any English words"
                 return
             gram, arpa, dic = model_files(pack, cache_dir() / "sphinx")
             # bestpath must be off with a grammar: it drops the last word of the phrase.
-            self.decoder = Decoder(hmm=hmm, dict=str(dic), jsgf=str(gram), bestpath=False,
-                                   samprate=SAMPLE_RATE, loglevel="FATAL")
-            self.fallback = Decoder(hmm=hmm, dict=str(dic), lm=str(arpa), samprate=SAMPLE_RATE,
-                                    loglevel="FATAL")
+            # dither: digital silence (exact zeros, as in padded recordings) upsets the
+            # decoder's noise and level estimates; a whisper of noise keeps them sane.
+            common = dict(hmm=hmm, dict=str(dic), samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
+            self.decoder = Decoder(jsgf=str(gram), bestpath=False, **common)
+            self.fallback = Decoder(lm=str(arpa), **common)
             self.description = "PocketSphinx (built in), tuned to this guide"
         except (RuntimeError, OSError, ValueError) as exc:
             raise GuideError(f"The built-in speech recogniser could not start ({exc}). "
@@ -98,6 +118,7 @@ class SphinxRecognizer:
         return hyp.hypstr.strip() if hyp else ""
 
     def transcribe(self, pcm: bytes) -> Transcript:
+        pcm = with_noise_floor(pcm)
         text = self._decode(self.decoder, pcm)
         if text:
             # A grammar match has no posterior probability; it is a whole known phrase.

@@ -54,9 +54,11 @@ def arpa_bigram(sentences: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], tails: Iterable[str],
-         fillers: Iterable[str] = ("please", "um", "uh", "okay")) -> str:
-    """A JSGF grammar: a command, or a name with an optional lead and tail, amid filler."""
+def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], tails: Iterable[str]) -> str:
+    """A JSGF grammar: a command, or a name with an optional lead and tail.
+
+    No optional filler words around it: the decoder uses them to soak up silence ("next
+    please" for "next"), which costs more than the rare real "please" gains."""
 
     def alternatives(phrases: Iterable[str]) -> str:
         return " | ".join(f"( {p} )" for p in dict.fromkeys(phrases))
@@ -64,11 +66,10 @@ def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], ta
     return "\n".join([
         "#JSGF V1.0;",
         "grammar guide;",
-        f"<filler> = {alternatives(fillers)};",
         f"<command> = {alternatives(commands)};",
         f"<lead> = {alternatives(leads)};",
         f"<name> = {alternatives(names)};",
         f"<tail> = {alternatives(tails)};",
-        "public <utterance> = [<filler>] ( <command> | [<lead>] <name> [<tail>] ) [<filler>];",
+        "public <utterance> = <command> | [<lead>] <name> [<tail>];",
         "",
     ])

@@ -78,7 +78,7 @@ def known_words(pack: Pack) -> frozenset[str]:
 LEADS = ("what is", "what is a", "what are", "what are the", "tell me about", "tell me about the",
          "can you tell me about", "what about", "i want to know about", "what causes",
          "what are the symptoms of", "how is", "how do you treat", "is it", "explain", "what does")
-TAILS = ("please", "treated", "serious", "mean")
+TAILS = ("please",)
 
 
 def guide_phrases(pack: Pack, frames: bool = True) -> list[str]:
