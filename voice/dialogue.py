@@ -182,7 +182,9 @@ class Session:
 
     def _repeat(self, request: Request) -> Reply:
         if not self.last_text:
-            return self.welcome()
+            reply = self.welcome()  # nothing said yet: the welcome is what there is to repeat
+            reply.intent = "repeat"
+            return reply
         return Reply(self.last_text, "repeat")
 
     def _start_over(self, request: Request) -> Reply:

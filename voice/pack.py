@@ -269,7 +269,8 @@ def load_pack(path: str | Path) -> Pack:
 
 def available_packs() -> dict[str, Path]:
     """Packs shipped with the guide, by name (file name without .yaml)."""
-    return {p.stem: p for p in sorted(PACKS_DIR.glob("*.yaml")) if not p.name.endswith(".tests.yaml")}
+    # NAME.tests.yaml and NAME.speech.yaml beside a pack are its tests, not packs.
+    return {p.stem: p for p in sorted(PACKS_DIR.glob("*.yaml")) if "." not in p.stem}
 
 
 DEFAULT_PACK = "leg_pain"
