@@ -73,16 +73,26 @@ class Track:
             self.proc = subprocess.Popen(
                 ["parec", f"--device={device}", "--raw", "--format=s16le", f"--rate={RATE}", "--channels=1",
                  f"--latency-msec={PAREC_LATENCY_MS}"], stdout=out, stderr=subprocess.DEVNULL, env=env)
-        self.anchor = math.inf  # monotonic time of sample 0
+        self.anchor = math.inf  # monotonic time of sample 0 (as if the recording never paused)
         self.loud: list[bool] = []  # one flag per window
         self._read = 0
+        self._fresh = False
 
     def tick(self) -> None:
         # Data is written at most when captured, so now - samples/RATE never undershoots the
         # start; its minimum over many polls is the start plus the smallest delivery delay.
         samples = self.path.stat().st_size // 2
         if samples:
-            self.anchor = min(self.anchor, time.monotonic() - samples / RATE)
+            now = time.monotonic() - samples / RATE
+            self.anchor = now if self._fresh else min(self.anchor, now)
+            self._fresh = False
+
+    def reanchor(self) -> None:
+        """The source was suspended (no samples for a while): learn the clock afresh."""
+        self._fresh = True
+        limit = time.monotonic() + 1.0
+        while self._fresh and time.monotonic() < limit:
+            time.sleep(0.005)
 
     def update(self) -> None:
         with open(self.path, "rb") as f:
@@ -126,7 +136,7 @@ class Turn:
     path: Path
     played_at: float = 0.0  # monotonic, when paplay started
     file_end: float = 0.0  # last loud sample in the WAV, seconds from its start
-    speech_end: int | None = None  # mic window of the last loud audio
+    speech_end: float | None = None  # monotonic time of the question's last loud audio at the mic
     reply: int | None = None  # speaker window of the first reply audio
     timings: list[dict] = field(default_factory=list)
 
@@ -167,6 +177,20 @@ class Bench:
             self.routing = f"ALSA_CONFIG_PATH override ({conf.name})"
             if not self.probe():
                 raise BenchError("PyAudio's default output does not reach the private PulseAudio server.")
+
+    def gate(self, mic: Track, closed: bool) -> None:
+        """Suspend micfeed while the guide speaks, so its microphone stream gathers no backlog.
+
+        The guide keeps its capture stream open but unread while it talks; PulseAudio queues
+        everything (up to about 2 min), and the next listen reads that stale audio at once: its
+        8 s timeout fires at the end of any long reply (a reprompt, and with --exit-after-silence
+        an exit). A suspended sink delivers nothing, as a flushed stream would.
+        """
+        if not self.args.mic_gate:
+            return
+        self.pactl("suspend-sink", "micfeed", "1" if closed else "0")
+        if not closed:
+            mic.reanchor()
 
     def pactl(self, *words: str) -> str:
         done = subprocess.run(["pactl", *words], env=self.env, check=True, timeout=10, capture_output=True, text=True)
@@ -259,9 +283,11 @@ class Bench:
     def converse(self, speaker: Track, mic: Track, turns: list[Turn], timings: Path) -> tuple[float, int | None]:
         proc, started = self.start_guide("--timings", str(timings), "--exit-after-silence", "3")
         startup = self.first_word(speaker, started)
+        self.gate(mic, True)  # only now: the guide calibrates on the microphone before the welcome
         begin = speaker.first_loud(speaker.at(started)) or 0
         # The welcome is long and has pauses between sentences; a second of quiet means it ended.
         self.wait(lambda: speaker.quiet_for(begin) >= QUIET_AFTER_REPLY, 120, "the welcome never ended")
+        self.gate(mic, False)
         for number, turn in enumerate(turns, 1):
             if time.monotonic() > self.deadline - 30:
                 print(f"time limit: stopping after {number - 1} questions", file=sys.stderr)
@@ -285,15 +311,16 @@ class Bench:
         ended = time.monotonic()
         self.wait(lambda: False, 0.1)  # let the last of the question reach the mic recording
         # paplay and the guide's reply may overlap (an early stop answers during the trailing pad).
-        turn.speech_end = mic.last_loud(mic.at(turn.played_at) - 10, mic.at(ended) + 30)
-        if turn.speech_end is None:
+        last = mic.last_loud(mic.at(turn.played_at) - 10, mic.at(ended) + 30)
+        if last is None:
             raise BenchError(f"the question '{turn.say}' never reached micfeed.monitor")
-        speech_end_t = mic.time(turn.speech_end)
+        turn.speech_end = mic.time(last + 1)  # the end of the last loud window
         start = speaker.at(turn.played_at)  # quiet then: the previous reply had finished
         got = self.wait(lambda: speaker.first_loud(start) is not None,
-                        max(0.0, speech_end_t + FIRST_AUDIO_MAX - time.monotonic()))
+                        max(0.0, turn.speech_end + FIRST_AUDIO_MAX - time.monotonic()))
         if got:
             turn.reply = speaker.first_loud(start)
+            self.gate(mic, True)
 
             def finished() -> bool:
                 quiet = speaker.quiet_for(turn.reply or start)
@@ -301,7 +328,10 @@ class Bench:
                 # reprompt, not a reply) a longer silence will do.
                 return quiet >= (QUIET_AFTER_REPLY if _lines(timings) > before else 3.0)
 
-            self.wait(finished, self.args.max_reply)
+            try:
+                self.wait(finished, self.args.max_reply)
+            finally:
+                self.gate(mic, False)
         turn.timings = [json.loads(line) for line in _read_lines(timings)[before:]]
         if turn.reply is not None and not turn.timings:
             turn.reply = None  # audio without a timings line was the reprompt, not an answer
@@ -415,12 +445,11 @@ def _offline(turns: list[Turn], router: Router, pack: object) -> dict:
     return out
 
 
-def _summary(turns: list[Turn], speaker: Track, mic: Track, startups: list[float], rss: int | None,
-             offline: dict, routing: str, router: Router) -> dict:
-    gaps = [speaker.time(t.reply) - mic.time(t.speech_end) for t in turns
-            if t.reply is not None and t.speech_end is not None]
+def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int | None,
+             offline: dict, routing: str, router: Router, gate: bool) -> dict:
+    gaps = [speaker.time(t.reply) - t.speech_end for t in turns if t.reply is not None and t.speech_end is not None]
     # The same end of speech from the file and paplay's start: how late paplay's audio lands.
-    paplay_lag = [mic.time(t.speech_end) - (t.played_at + t.file_end) for t in turns if t.speech_end is not None]
+    paplay_lag = [t.speech_end - (t.played_at + t.file_end) for t in turns if t.speech_end is not None]
     records = [t.timings[0] for t in turns if t.timings]
     internal = {key: {"p50": _pct([r[key] for r in records], 0.5), "p95": _pct([r[key] for r in records], 0.95)}
                 for key in ("end_of_speech_s", "recognition_s", "routing_s", "synthesis_s", "end_to_audio_s")}
@@ -439,8 +468,9 @@ def _summary(turns: list[Turn], speaker: Track, mic: Track, startups: list[float
         "offline": {k: {x: v for x, v in d.items() if x != "texts"} for k, d in offline.items()},
         "paplay_lag_median_s": statistics.median(paplay_lag) if paplay_lag else None,
         "audio_routing": routing,
+        "mic_gate": gate,
         "per_question": [{"say": t.say, "expect": t.expect, "heard": [r.get("heard") for r in t.timings],
-                          "gap_s": (speaker.time(t.reply) - mic.time(t.speech_end))
+                          "gap_s": speaker.time(t.reply) - t.speech_end
                           if t.reply is not None and t.speech_end is not None else None} for t in turns],
     }
 
@@ -474,7 +504,8 @@ def _print_table(s: dict) -> None:
           f"fragments; clocks anchored by the smallest observed delivery delay), so each end is late by a few "
           f"ms up to one fragment and the two mostly cancel; paplay's audio landed {f(s['paplay_lag_median_s'])} "
           f"after its start + the file's speech end (median). RTF is decode time over the whole file, 2 s of "
-          f"padding included. Audio routing: {s['audio_routing']}.")
+          f"padding included. Audio routing: {s['audio_routing']}. micfeed suspended while the guide "
+          f"speaks: {s['mic_gate']} (works around its stale microphone backlog).")
 
 
 def main() -> int:
@@ -486,6 +517,8 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, default=35.0, help="overall time limit")
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"),
                         help="cache of spoken question WAVs (shared with speech_accuracy.py)")
+    parser.add_argument("--no-mic-gate", dest="mic_gate", action="store_false",
+                        help="do not suspend micfeed while the guide speaks (shows the stale-audio bug)")
     parser.add_argument("--keep", action="store_true", help="keep the recordings and logs (the folder is printed)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one progress line per question on stderr")
     args = parser.parse_args()
@@ -513,7 +546,7 @@ def main() -> int:
         offline = _offline(turns, router, pack)
         for track in (speaker, mic):
             track.update()
-        summary = _summary(turns, speaker, mic, startups, rss, offline, bench.routing, router)
+        summary = _summary(turns, speaker, startups, rss, offline, bench.routing, router, args.mic_gate)
     except (BenchError, subprocess.SubprocessError, OSError) as exc:
         print(f"bench_latency: {exc}", file=sys.stderr)
         log = getattr(exc, "log", None)

@@ -56,6 +56,7 @@ class Synthesizer:
         except (ImportError, RuntimeError, OSError) as exc:
             raise GuideError(NO_VOICE) from exc
         self._applied: tuple[int, float, str] | None = None
+        self._default_voice = self.engine.getProperty("voice")
         self._folder = tempfile.TemporaryDirectory(prefix="voice-guide-")
 
     def voices(self) -> list[tuple[str, str]]:
@@ -65,16 +66,28 @@ class Synthesizer:
         wanted = (settings.rate, settings.volume, settings.voice)
         if wanted == self._applied:
             return
+        # espeak-ng often ignores a new rate until a voice is selected again: rate, voice, rate.
+        self.engine.setProperty("rate", settings.rate)
+        self.engine.setProperty("voice", settings.voice or self._default_voice)
         self.engine.setProperty("rate", settings.rate)
         self.engine.setProperty("volume", settings.volume)
-        if settings.voice:
-            self.engine.setProperty("voice", settings.voice)
         self._applied = wanted
 
     def synthesize(self, text: str, settings: Settings) -> Audio:
         """Speech for `text` with the current rate, volume and voice."""
         self._apply(settings)
+        for _ in range(3):
+            # pyttsx3's espeak driver now and then hands back an empty recording: try again,
+            # rather than leave the listener in silence.
+            audio = self._synthesize_once(text)
+            if audio is not None and (audio.seconds > 0.05 * len(text.split()) or not text.strip()):
+                return audio
+        raise GuideError("The speaking voice produced no sound. Reinstall espeak-ng, then try again.")
+
+    def _synthesize_once(self, text: str) -> Audio | None:
         path = os.path.join(self._folder.name, "speech.wav")
+        if os.path.exists(path):
+            os.remove(path)
         # pyttsx3's espeak driver prints "Audio saved to ..." on every save: keep stdout clean
         # (it carries --json output).
         with contextlib.redirect_stdout(io.StringIO()):
@@ -83,6 +96,5 @@ class Synthesizer:
         try:
             with wave.open(path, "rb") as wav:
                 return Audio(wav.readframes(wav.getnframes()), wav.getframerate())
-        except (OSError, EOFError, wave.Error) as exc:
-            raise GuideError(f"The speaking voice produced no sound ({exc}). "
-                             f"Reinstall espeak-ng, then try again.") from None
+        except (OSError, EOFError, wave.Error):
+            return None

@@ -1,0 +1,54 @@
+"""PocketSphinx, built in: every word it may hear has a pronunciation, and it decodes for real."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from voice.asr_sphinx import SphinxRecognizer, cache_dir, grammar_words, model_files
+from voice.audio_in import load_wav
+from voice.pack import Pack
+from voice.pronounce import PHONES
+from voice.recognizer import make_recognizer
+from voice.vocabulary import guide_phrases
+
+
+def test_every_word_of_every_phrase_has_a_pronunciation(pack: Pack) -> None:
+    gram, _, dic = model_files(pack, cache_dir() / "sphinx")
+    entries: dict[str, list[str]] = {}
+    for line in dic.read_text().splitlines():
+        word, *phones = line.split()
+        entries.setdefault(re.sub(r"\(\d+\)$", "", word), []).append(" ".join(phones))
+    words = {w for p in guide_phrases(pack) for w in p.split()} | set(grammar_words(gram.read_text()).split())
+    missing = sorted(words - set(entries))
+    assert not missing, missing
+    for word in ("herniated", "sciatica", "laminectomy", "foraminotomy", "laminotomy", "microdiscectomy",
+                 "interspinous", "hf"):
+        assert word in entries and all(set(p.split()) <= PHONES for p in entries[word]), word
+
+
+def test_auto_without_a_vosk_model_is_pocketsphinx(pack: Pack, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    monkeypatch.setenv("VOSK_MODEL_PATH", str(tmp_path))
+    monkeypatch.setattr("voice.models.PROJECT_MODELS", tmp_path)
+    monkeypatch.setattr("voice.models.user_models_dir", lambda: tmp_path)
+    recognizer = make_recognizer(pack, "auto")
+    assert recognizer.name == "sphinx" and "PocketSphinx" in recognizer.description
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")), reason="needs espeak-ng and sox")
+def test_decodes_a_question_whole_and_streamed(pack: Pack, tmp_path: Path) -> None:
+    raw, wav = tmp_path / "raw.wav", tmp_path / "q.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), "what causes leg pain"], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", str(wav), "pad", "0.5", "0.5"], check=True)
+    pcm = load_wav(wav)
+    recognizer = SphinxRecognizer(pack)
+    assert recognizer.transcribe(pcm).text == "what causes leg pain"
+    stream = recognizer.stream()
+    partials = [stream.accept(pcm[i:i + 3200]) for i in range(0, len(pcm), 3200)]
+    assert any(partials) and stream.finish().text == "what causes leg pain"
+    assert recognizer.transcribe(b"\0\0" * 16000).text == ""  # silence is heard as nothing

