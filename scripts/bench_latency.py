@@ -43,7 +43,8 @@ from voice.speechset import build, load_questions, speech_tests_path
 RATE = 16000  # both recordings: s16le mono 16 kHz, so sample positions are times
 WIN = 160  # 10 ms analysis windows
 LOUD = 300  # peak above this (about -40 dBFS) is audible; the null sinks are exact zeros otherwise
-QUIET_AFTER_REPLY = 1.0  # this much silence after the reply: the guide is listening again
+QUIET_AFTER_REPLY = 1.0  # this much silence after a reply's timings line: the guide is listening again
+QUIET_UNMARKED = 3.0  # without that line (welcome, reprompt): the guide pauses up to ~1.5 s between sentences
 FIRST_AUDIO_MAX = 6.0  # no reply by then: the guide heard nothing (its reprompt comes at 8 s)
 SKIP = ("quit", "stop")  # these end or silence the conversation; nothing to time
 LAST = {"read_all": 1, "slower": 2}  # a long reply and a slower voice would only slow what follows
@@ -120,6 +121,13 @@ class Track:
         end = len(self.loud) if end is None else min(end, len(self.loud))
         return next((i for i in range(end - 1, start - 1, -1) if self.loud[i]), None)
 
+    def longest_pause(self, start: int, end: int) -> float:
+        longest = run = 0
+        for loud in self.loud[start:end]:
+            run = 0 if loud else run + 1
+            longest = max(longest, run)
+        return longest * WIN / RATE
+
     def quiet_for(self, start: int) -> float:
         """Seconds of silence at the end of the recording, counting from window `start` at most."""
         last = self.last_loud(start)
@@ -139,6 +147,7 @@ class Turn:
     speech_end: float | None = None  # monotonic time of the question's last loud audio at the mic
     reply: int | None = None  # speaker window of the first reply audio
     timings: list[dict] = field(default_factory=list)
+    pause: float = 0.0  # the longest silence inside the reply
 
 
 class Bench:
@@ -285,8 +294,8 @@ class Bench:
         startup = self.first_word(speaker, started)
         self.gate(mic, True)  # only now: the guide calibrates on the microphone before the welcome
         begin = speaker.first_loud(speaker.at(started)) or 0
-        # The welcome is long and has pauses between sentences; a second of quiet means it ended.
-        self.wait(lambda: speaker.quiet_for(begin) >= QUIET_AFTER_REPLY, 120, "the welcome never ended")
+        # The welcome is long, with pauses between sentences while the next one is synthesised.
+        self.wait(lambda: speaker.quiet_for(begin) >= QUIET_UNMARKED, 120, "the welcome never ended")
         self.gate(mic, False)
         for number, turn in enumerate(turns, 1):
             if time.monotonic() > self.deadline - 30:
@@ -326,12 +335,13 @@ class Bench:
                 quiet = speaker.quiet_for(turn.reply or start)
                 # The guide writes its timings line once the reply is all queued; without one (a
                 # reprompt, not a reply) a longer silence will do.
-                return quiet >= (QUIET_AFTER_REPLY if _lines(timings) > before else 3.0)
+                return quiet >= (QUIET_AFTER_REPLY if _lines(timings) > before else QUIET_UNMARKED)
 
             try:
                 self.wait(finished, self.args.max_reply)
             finally:
                 self.gate(mic, False)
+            turn.pause = speaker.longest_pause(turn.reply, speaker.last_loud(turn.reply) or turn.reply)
         turn.timings = [json.loads(line) for line in _read_lines(timings)[before:]]
         if turn.reply is not None and not turn.timings:
             turn.reply = None  # audio without a timings line was the reprompt, not an answer
@@ -451,6 +461,7 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
     # The same end of speech from the file and paplay's start: how late paplay's audio lands.
     paplay_lag = [t.speech_end - (t.played_at + t.file_end) for t in turns if t.speech_end is not None]
     records = [t.timings[0] for t in turns if t.timings]
+    pauses = [t.pause for t in turns if t.reply is not None]
     internal = {key: {"p50": _pct([r[key] for r in records], 0.5), "p95": _pct([r[key] for r in records], 0.95)}
                 for key in ("end_of_speech_s", "recognition_s", "routing_s", "synthesis_s", "end_to_audio_s")}
     return {
@@ -458,6 +469,8 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
         "answered": len(gaps),
         "end_of_speech_to_reply_s": {"p50": _pct(gaps, 0.5), "p95": _pct(gaps, 0.95), "all": gaps},
         "guide_timings": internal,
+        "answered_twice": sum(len(t.timings) > 1 for t in turns),
+        "longest_pause_in_reply_s": {"p50": _pct(pauses, 0.5), "max": max(pauses, default=None)},
         "early_stop_rate": sum(r["early_stop"] for r in records) / len(records) if records else None,
         # What the running guide heard, routed afresh (its timings line has no section or item).
         "live_heard_as_expected": sum(bool(t.timings) and request_matches(router.route(t.timings[0]["heard"]), t.expect)
@@ -489,6 +502,10 @@ def _print_table(s: dict) -> None:
     rate = s["early_stop_rate"]
     print(f"{'early-stop rate':44s} {'n/a' if rate is None else f'{rate:.0%}':>9s}")
     runs = ", ".join(f"{r:.2f}" for r in s["startup_s"]["runs"])
+    twice = s["answered_twice"]
+    print(f"{'questions answered twice (tail heard again)':44s} {twice:>9d}")
+    pause = s["longest_pause_in_reply_s"]
+    print(f"{'longest silence inside a reply (p50, max)':44s} {f(pause['p50']):>9s} {f(pause['max']):>9s}")
     print(f"{'start-up to first spoken word (median)':44s} {f(s['startup_s']['median']):>9s}   runs: {runs}")
     rss = s["rss_mb"]
     print(f"{'guide resident memory (VmRSS) after questions':44s} {'n/a' if rss is None else f'{rss:.1f} MB':>9s}")

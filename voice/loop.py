@@ -16,11 +16,13 @@ from typing import TextIO
 from .audio_in import _rms
 from .dialogue import Reply, Session
 from .recognizer import Recognizer, Transcript
+from .router import Request
 from .speaker import Speaker
+from .vocabulary import STOPWORDS
 
 LISTEN_TIMEOUT = 8.0  # seconds of silence after a prompt before a gentle reprompt
 PHRASE_LIMIT = 12.0  # nobody asks a question longer than this; noise might never stop
-EARLY_PAUSE = 0.2  # a complete request followed by this much quiet needs no longer wait
+EARLY_PAUSE = 0.25  # a complete request followed by this much quiet needs no longer wait
 EARLY_CONFIDENCE = 0.8
 
 
@@ -87,7 +89,8 @@ class Loop:
             silences = 0
             if not heard.strip():
                 continue
-            self.caption("You", heard)
+            if self.lines is None or not sys.stdin.isatty():
+                self.caption("You", heard)  # typed at a terminal, it is already on screen
             reply = self.session.handle(heard)
             self.timings.routed = time.perf_counter()
             self.say(reply)
@@ -125,7 +128,7 @@ class Loop:
             quiet = 0.0 if loud else quiet + len(chunk) / 2 / 16000
             if loud or not self.timings.speech_end:
                 self.timings.speech_end = now
-            if quiet >= EARLY_PAUSE and partial and _complete(router.route(partial, self.session.choices)):
+            if quiet >= EARLY_PAUSE and _complete(partial, router.route(partial, self.session.choices)):
                 # A whole request and a short pause: answer now rather than wait out the
                 # listener's full pause threshold.
                 self.timings.early_stop = True
@@ -139,7 +142,9 @@ class Loop:
         return transcript
 
 
-def _complete(request: object) -> bool:
-    return (getattr(request, "intent", "unknown") not in ("unknown", "clarify")
-            and getattr(request, "confidence", 0.0) >= EARLY_CONFIDENCE)
+def _complete(partial: str, request: Request) -> bool:
+    """A request worth answering before the listener's full pause: confident, and not made of
+    lead-in words alone ("tell me about ..." is someone still thinking)."""
+    return (request.intent not in ("unknown", "clarify") and request.confidence >= EARLY_CONFIDENCE
+            and any(w not in STOPWORDS for w in partial.split()))
 

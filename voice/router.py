@@ -75,9 +75,14 @@ class Router:
         self.commands = [self._phrase(p, intent) for intent, ps in load_commands().items() for p in ps]
         vocab = {w for ph in self.targets + self.commands for w in ph.words}
         self.known = frozenset(_stem(w) for w in known_words(pack) | vocab) | self.topic
-        self.intent_words = {}
+        self.intent_words: dict[str, set[str]] = {}
+        self._commands_by_first: dict[str, list[_Phrase]] = {}
+        self._commands_by_core: dict[tuple[str, ...], str] = {}
         for phrase in self.commands:
             self.intent_words.setdefault(phrase.owner, set()).update(phrase.words)
+            self._commands_by_first.setdefault(phrase.words[0], []).append(phrase)
+            core = tuple(sorted(w for w in phrase.words if w not in STOPWORDS))
+            self._commands_by_core.setdefault(core, phrase.owner)
         self._content_vocab = sorted(w for w in vocab if w not in STOPWORDS)
         self._stems: dict[str, list[str]] = {}
         self._sounds: dict[str, list[str]] = {}
@@ -183,36 +188,39 @@ class Router:
                 scores[phrase.owner] = score
         return sorted(((s, t) for t, s in scores.items()), reverse=True)
 
+    def _similarity(self, said: str, want: str) -> float:
+        if said == want:
+            return 1.0
+        if want in STOPWORDS or said in STOPWORDS:
+            return 0.0  # function words must be said as they are
+        return self._word_matches(said).get(want, 0.0)
+
     def _score_command(self, words: list[str]) -> tuple[float, str]:
-        """Commands must be said whole; only function words may surround them."""
+        """Commands must be said whole; only function words (or the command's own words) around them."""
         best_score, best_intent = 0.0, ""
-        for phrase in self.commands:
-            n = len(phrase.words)
-            for start in range(len(words) - n + 1):
-                window = words[start:start + n]
-                sims = []
-                for said, want in zip(window, phrase.words, strict=False):
-                    if said == want:
-                        sims.append(1.0)
-                    elif want in STOPWORDS or said in STOPWORDS:
-                        sims.append(0.0)
-                    else:
-                        sims.append(self._word_matches(said).get(want, 0.0))
-                if min(sims) < _WORD_MATCH:
-                    continue
-                rest = words[:start] + words[start + n:]
-                own = self.intent_words[phrase.owner]
-                if any(w not in STOPWORDS and w not in own for w in rest):
-                    continue  # other words around it: "x stop" is not "stop"
-                score = sum(sims) / n * (1.0 if not rest else 0.92)
-                if score > best_score:
-                    best_score, best_intent = score, phrase.owner
+        for start, said in enumerate(words):
+            # Only phrases whose first word could be this word: a dictionary look-up, not a scan.
+            firsts = {said} if said in STOPWORDS else {said, *self._word_matches(said)}
+            for first in firsts:
+                for phrase in self._commands_by_first.get(first, ()):
+                    n = len(phrase.words)
+                    if start + n > len(words):
+                        continue
+                    sims = [self._similarity(w, want) for w, want in zip(words[start:start + n], phrase.words)]
+                    if min(sims) < _WORD_MATCH:
+                        continue
+                    rest = words[:start] + words[start + n:]
+                    own = self.intent_words[phrase.owner]
+                    if any(w not in STOPWORDS and w not in own for w in rest):
+                        continue  # other words around it: "x stop" is not "stop"
+                    score = sum(sims) / n * (1.0 if not rest else 0.92)
+                    if score > best_score:
+                        best_score, best_intent = score, phrase.owner
         if best_score < COMMAND_ACCEPT:
             # The same content words, with other function words between ("read me the whole thing").
-            core = sorted(w for w in words if w not in STOPWORDS)
-            for phrase in self.commands:
-                if len(core) >= 2 and core == sorted(w for w in phrase.words if w not in STOPWORDS):
-                    return 0.9, phrase.owner
+            core = tuple(sorted(w for w in words if w not in STOPWORDS))
+            if len(core) >= 2 and core in self._commands_by_core:
+                return 0.9, self._commands_by_core[core]
         return best_score, best_intent
 
     # --- the request -----------------------------------------------------------------------

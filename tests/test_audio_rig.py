@@ -1,0 +1,161 @@
+"""`voice-guide run` end to end with real audio parts on a machine without a sound card.
+
+ALSA's `file` plugin stands in for the hardware (see shared/notes/audio-without-hardware.md):
+the "microphone" reads a raw s16le mono 16 kHz file and the "loudspeaker" writes what is played
+to a file. Real PyAudio, real PocketSphinx and real pyttsx3/espeak-ng voice: nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import array
+import math
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+from voice.settings import RATE_DEFAULT
+from voice.speechset import speak
+
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
+needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox missing")
+
+MIC_RATE = 16000
+PLAY_RATE = 22050  # pyttsx3/espeak-ng speaks at 22050 Hz and the guide plays it unchanged
+# The file plugin does not pace time: an output stream left open while the guide waits can
+# write silence as fast as the disk takes it (tens of GB a minute). Every child gets a file-size
+# cap, so a hang fails the test (SIGXFSZ) instead of filling the disk.
+FILE_LIMIT = 64 * 1024 * 1024
+NULL16K = 'pcm.null16k {\n  type plug\n  slave { pcm "null" ; rate 16000 ; channels 1 ; format S16_LE }\n}\n'
+
+
+def _asym(playback: str, capture: str, extra: str = "") -> str:
+    return f'pcm.!default {{\n  type asym\n  playback.pcm "{playback}"\n  capture.pcm "{capture}"\n}}\n{extra}'
+
+
+def _to_file(played: Path) -> str:
+    return f'pcm.to_file {{\n  type file\n  slave.pcm "null"\n  file "{played}"\n  format "raw"\n}}\n'
+
+
+def _from_file(mic: Path) -> str:
+    return (f'pcm.from_file {{\n  type file\n  slave.pcm "null16k"\n  file "/dev/null"\n'
+            f'  infile "{mic}"\n  format "raw"\n}}\n{NULL16K}')
+
+
+def _limit_files() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+
+
+def run_guide(conf_text: str, tmp_path: Path, *args: str, stdin: str = "",
+              timeout: float = 180) -> subprocess.CompletedProcess:
+    """`voice-guide run ARGS` with ALSA configured by `conf_text` (added to the system config)."""
+    conf = tmp_path / "asound.conf"
+    conf.write_text(conf_text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "VOICE_GUIDE_DEBUG_AUDIO"}
+    env["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{conf}"  # `null` comes from the system file
+    return subprocess.run([sys.executable, "-m", "voice", "run", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=_limit_files)
+
+
+def captions(stdout: str, who: str) -> list[str]:
+    return [line[len(who) + 2:] for line in stdout.splitlines() if line.startswith(f"{who}: ")]
+
+
+def rms(pcm: bytes) -> float:
+    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
+    if sys.byteorder != "little":
+        samples.byteswap()
+    return math.sqrt(sum(s * s for s in samples) / max(1, len(samples)))
+
+
+def spoken_seconds(text: str, rate: int = RATE_DEFAULT) -> float:
+    """How long `text` takes at `rate` words per minute."""
+    return len(re.findall(r"[\w'-]+", text)) / (rate / 60)
+
+
+def microphone_audio(turns: list[str], folder: Path, gap: float = 1.5) -> bytes:
+    """The turns spoken by espeak-ng (en-us, 150 wpm) as raw 16 kHz s16le, with silence around them."""
+    silence = b"\0\0" * int(MIC_RATE * gap)
+    pcm = b"\0\0" * MIC_RATE  # the guide calibrates on the first 0.5 s: it must be quiet
+    for number, text in enumerate(turns):
+        wav_path = speak(text, "en-us", 150, folder / f"turn{number}.wav", pad=0.0)
+        with wave.open(str(wav_path), "rb") as wav:
+            assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (MIC_RATE, 1, 2)
+            pcm += wav.readframes(wav.getnframes()) + silence
+    return pcm + b"\0\0" * MIC_RATE
+
+
+@needs_espeak
+@needs_sox
+def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -> None:
+    mic, played = tmp_path / "mic.raw", tmp_path / "played.raw"
+    mic.write_bytes(microphone_audio(["what causes leg pain", "next", "goodbye"], tmp_path))
+    conf = _asym("to_file", "from_file", _to_file(played) + _from_file(mic))
+    # After the file ends capture returns zeros at once; two silent listens end the run.
+    out = run_guide(conf, tmp_path, "--engine", "sphinx", "--exit-after-silence", "2")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    heard = captions(out.stdout, "You")
+    assert len(heard) == 3, out.stdout
+    assert "causes" in heard[0] and "leg" in heard[0]
+    assert heard[1] == "next" and "bye" in heard[2]
+    replies = captions(out.stdout, "Guide")
+    assert replies[0].startswith("Welcome")
+    assert "herniated disc" in replies[1] and "spinal stenosis" in replies[1]
+    assert replies[2].startswith("Herniated disc") and "jelly-like" in replies[2]
+    assert replies[3].startswith("Goodbye") and len(replies) == 4  # no reprompt: quit ends the run
+    # Everything said was played, at speaking pace, and nothing more (no streamed silence).
+    pcm = played.read_bytes()
+    seconds = len(pcm) / 2 / PLAY_RATE
+    expected = sum(spoken_seconds(text) for text in replies)
+    assert 0.5 * expected < seconds < 2 * expected, (seconds, expected)
+    assert rms(pcm) > 300
+
+
+def test_no_microphone_falls_back_to_typing(tmp_path: Path) -> None:
+    # A capture device that does not exist: PortAudio then has no default input at all.
+    conf = _asym("null", "no_such_capture_device")
+    out = run_guide(conf, tmp_path, "--engine", "sphinx", stdin="what causes leg pain\nquit\n", timeout=60)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "No microphone was found." in out.stderr
+    assert out.returncode == 0
+    replies = captions(out.stdout, "Guide")
+    assert "herniated disc" in replies[1] and replies[-1].startswith("Goodbye")
+
+
+@needs_espeak
+def test_no_loudspeaker_still_prints_replies(tmp_path: Path) -> None:
+    conf = _asym("no_such_playback_device", "null")
+    out = run_guide(conf, tmp_path, "--typed", stdin="what causes leg pain\nquit\n", timeout=60)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "No loudspeaker or headphones were found." in out.stderr
+    assert out.returncode == 0
+    replies = captions(out.stdout, "Guide")
+    assert replies[0].startswith("Welcome") and "herniated disc" in replies[1]
+    assert replies[-1].startswith("Goodbye")
+
+
+@needs_espeak
+def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
+    saved = tmp_path / "saved"
+    conf = _asym("null", "null")  # a loudspeaker that keeps nothing: only the saved files matter
+    out = run_guide(conf, tmp_path, "--typed", "--save-audio", str(saved),
+                    stdin="what causes leg pain\nnext\nquit\n", timeout=60)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    replies = captions(out.stdout, "Guide")
+    files = sorted(saved.glob("*.wav"))
+    assert len(files) == len(replies) == 4
+    for path, text in zip(files, replies):
+        with wave.open(str(path), "rb") as wav:
+            assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
+            pcm = wav.readframes(wav.getnframes())
+            seconds = wav.getnframes() / wav.getframerate()
+        expected = spoken_seconds(text)
+        assert 0.4 * expected <= seconds <= 2.5 * expected, (path.name, seconds, expected)
+        assert rms(pcm) > 300, path.name
