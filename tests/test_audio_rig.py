@@ -151,7 +151,7 @@ def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
     replies = captions(out.stdout, "Guide")
     files = sorted(saved.glob("*.wav"))
     assert len(files) == len(replies) == 4
-    for path, text in zip(files, replies):
+    for path, text in zip(files, replies, strict=True):
         with wave.open(str(path), "rb") as wav:
             assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
             pcm = wav.readframes(wav.getnframes())

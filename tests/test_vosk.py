@@ -112,8 +112,8 @@ ENGLISH = find_vosk_model()
 
 @pytest.mark.skipif(ENGLISH is None, reason="no English Vosk model installed (voice-guide models install ...)")
 def test_english_vosk_accuracy(pack: Pack, tmp_path: Path) -> None:
-    from voice.packtests import request_matches
     from voice.pack import find_pack
+    from voice.packtests import request_matches
     from voice.router import Router
     from voice.speechset import build, load_questions, speech_tests_path
 

@@ -118,6 +118,9 @@ class Microphone:
             with quiet_stderr():
                 self.source = sr.Microphone(device_index=self.device, sample_rate=SAMPLE_RATE)
                 self.source.__enter__()
+            if self.source.stream is None:
+                # SpeechRecognition swallows the error when the input stream cannot open.
+                raise OSError("the microphone's input stream could not be opened")
         except (OSError, AttributeError, AssertionError) as exc:
             self.source = None
             raise NoMicrophone(NO_MICROPHONE) from exc
@@ -126,7 +129,10 @@ class Microphone:
     def __exit__(self, *exc: object) -> None:
         if self.source is not None:
             with quiet_stderr():
-                self.source.__exit__(None, None, None)
+                try:
+                    self.source.__exit__(None, None, None)
+                except (OSError, AttributeError):
+                    pass  # a stream that never opened, or a device already gone
             self.source = None
 
     def calibrate(self, seconds: float = 0.5) -> float:
@@ -157,6 +163,8 @@ class Microphone:
                 yield chunk.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=WIDTH)
         except sr.WaitTimeoutError:
             return
+        except OSError as exc:  # unplugged while listening
+            raise NoMicrophone("The microphone stopped working. " + NO_MICROPHONE) from exc
 
     @property
     def threshold(self) -> float:

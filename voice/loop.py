@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from .audio_in import _rms
+from .audio_in import NoMicrophone, _rms
 from .dialogue import Reply, Session
 from .recognizer import Recognizer, Transcript
 from .router import Request
@@ -108,7 +108,12 @@ class Loop:
             except StopIteration:
                 return None
         assert self.recognizer is not None and self.microphone is not None
-        transcript = self._recognize(self.microphone.phrase(LISTEN_TIMEOUT, PHRASE_LIMIT))
+        try:
+            transcript = self._recognize(self.microphone.phrase(LISTEN_TIMEOUT, PHRASE_LIMIT))
+        except NoMicrophone as exc:
+            print(exc, file=sys.stderr, flush=True)
+            self.lines = (line for line in sys.stdin)  # carry on typed: nothing is lost
+            return self.hear()
         if transcript is None:
             return None
         return transcript.text
