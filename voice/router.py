@@ -206,7 +206,8 @@ class Router:
                     n = len(phrase.words)
                     if start + n > len(words):
                         continue
-                    sims = [self._similarity(w, want) for w, want in zip(words[start:start + n], phrase.words, strict=True)]
+                    window = words[start:start + n]
+                    sims = [self._similarity(w, want) for w, want in zip(window, phrase.words, strict=True)]
                     if min(sims) < _WORD_MATCH:
                         continue
                     rest = words[:start] + words[start + n:]
