@@ -82,7 +82,10 @@ class Track:
     def tick(self) -> None:
         # Data is written at most when captured, so now - samples/RATE never undershoots the
         # start; its minimum over many polls is the start plus the smallest delivery delay.
-        samples = self.path.stat().st_size // 2
+        try:
+            samples = self.path.stat().st_size // 2
+        except OSError:  # the work folder is being removed at the end
+            return
         if samples:
             now = time.monotonic() - samples / RATE
             self.anchor = now if self._fresh else min(self.anchor, now)
@@ -483,6 +486,8 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
         "audio_routing": routing,
         "mic_gate": gate,
         "per_question": [{"say": t.say, "expect": t.expect, "heard": [r.get("heard") for r in t.timings],
+                          "guide_end_to_audio_s": t.timings[0]["end_to_audio_s"] if t.timings else None,
+                          "longest_pause_s": t.pause,
                           "gap_s": speaker.time(t.reply) - t.speech_end
                           if t.reply is not None and t.speech_end is not None else None} for t in turns],
     }

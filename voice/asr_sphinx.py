@@ -28,18 +28,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("VOICE_GUIDE_CACHE") or user_cache_dir("voice-guide", appauthor=False))
 
 
+_FILES_VERSION = 2
+
+
 def model_files(pack: Pack, folder: Path) -> tuple[Path, Path, Path]:
     """Grammar, n-gram model and dictionary for this pack, built once and cached by content."""
     commands = [p for ps in load_commands().values() for p in ps]
     names = [p for ps in target_phrases(pack).values() for p in ps]
     grammar = jsgf(commands, names, LEADS, TAILS)
     phrases = guide_phrases(pack)
-    key = hashlib.sha1((grammar + "\n".join(phrases)).encode()).hexdigest()[:12]
+    # The version changes the key when the way files are made changes, not only the phrases.
+    key = hashlib.sha1(f"{_FILES_VERSION}\n{grammar}\n".encode() + "\n".join(phrases).encode()).hexdigest()[:12]
     paths = folder / f"guide-{key}.gram", folder / f"guide-{key}.arpa", folder / f"guide-{key}.dict"
     if not all(p.exists() for p in paths):
         folder.mkdir(parents=True, exist_ok=True)
         words = sorted({w for p in [*phrases, grammar_words(grammar)] for w in p.split()})
-        write_dict(pronunciations(words, cache_dir=str(folder)), str(paths[2]))
+        prons = pronunciations(words, cache_dir=str(folder))
+        write_dict({w: with_variants(ps) for w, ps in prons.items()}, str(paths[2]))
         paths[1].write_text(arpa_bigram(phrases), encoding="utf-8")
         paths[0].write_text(grammar, encoding="utf-8")
     return paths
@@ -65,6 +70,24 @@ def with_noise_floor(pcm: bytes) -> bytes:
     zeros, which no microphone makes) throw PocketSphinx's level normalisation off badly."""
     noise = _WHISPER * (len(pcm) // len(_WHISPER) + 1)
     return audioop.add(pcm[: len(pcm) // 2 * 2], noise[: len(pcm) // 2 * 2], 2)
+
+
+_VOWELS = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
+
+
+def with_variants(prons: list[str]) -> list[str]:
+    """Add how the words are often really said: a flapped t between vowels ("herniated" as
+    herniaded) and a dropped final t after s ("next" as nex). Dictionaries list one form."""
+    out = list(prons)
+    for pron in prons:
+        phones = pron.split()
+        flapped = [("D" if p == "T" and 0 < i < len(phones) - 1 and phones[i - 1] in _VOWELS
+                    and phones[i + 1] in _VOWELS else p) for i, p in enumerate(phones)]
+        dropped = phones[:-1] if len(phones) > 3 and phones[-2:] == ["S", "T"] else phones
+        for variant in (" ".join(flapped), " ".join(dropped)):
+            if variant not in out and len(out) < len(prons) + 2:
+                out.append(variant)
+    return out
 
 
 class SphinxStream:

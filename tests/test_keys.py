@@ -1,0 +1,191 @@
+"""Key presses on a real pseudo-terminal become actions, and the terminal is always put back."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from voice import keys
+from voice.keys import KEY_HELP, KEYS, KeyReader, key_table
+
+termios = pytest.importorskip("termios")
+pty = pytest.importorskip("pty")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import sys, termios
+from voice.keys import KeyReader
+saved = termios.tcgetattr(0)
+reader = KeyReader(sys.stdin)
+print("started" if reader.start() else "no tty", flush=True)
+while True:
+    action = reader.actions.get(timeout=10)
+    print(action, flush=True)
+    if action == "quit":
+        break
+reader.stop()
+print("restored" if termios.tcgetattr(0) == saved else "NOT restored", flush=True)
+"""
+
+CRASHING_CHILD = r"""
+import sys
+from voice.keys import KeyReader
+reader = KeyReader(sys.stdin)
+print("started" if reader.start() else "no tty", flush=True)
+reader.actions.get(timeout=10)
+raise RuntimeError("crash on purpose, without calling stop()")
+"""
+
+
+def read_until(master: int, last: str, timeout: float = 10.0) -> list[str]:
+    """Lines the child printed, up to and including `last`; fails instead of hanging."""
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = buf.decode(errors="replace").replace("\r", "").split("\n")[:-1]
+        if last in lines:
+            return lines
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([master], [], [], max(left, 0))
+        if not ready:
+            raise AssertionError(f"no {last!r} within {timeout} s; got {lines!r}")
+        buf += os.read(master, 1024)
+
+
+def spawn(code: str, slave: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code], stdin=slave, stdout=slave, stderr=subprocess.PIPE,
+                            cwd=ROOT, start_new_session=True)
+
+
+@pytest.fixture
+def terminal():
+    master, slave = pty.openpty()
+    yield master, slave
+    os.close(master)
+    os.close(slave)
+
+
+def finish(child: subprocess.Popen) -> str:
+    try:
+        _, err = child.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _, err = child.communicate()
+    return err.decode(errors="replace")
+
+
+def test_keys_in_a_child_on_a_pty(terminal: tuple[int, int]) -> None:
+    master, slave = terminal
+    before = termios.tcgetattr(slave)
+    child = spawn(CHILD, slave)
+    try:
+        assert read_until(master, "started") == ["started"]
+        during = termios.tcgetattr(slave)
+        assert not during[3] & (termios.ICANON | termios.ECHO)  # cbreak: keys arrive at once, unechoed
+        for press in [b" ", b"\x1b[C", b"\x1b[D", b"r", b"+", b"-", b"h", b"\x1b"]:
+            os.write(master, press)
+            time.sleep(0.02)
+        time.sleep(0.2)  # a lone Esc is told apart by the pause after it...
+        lines = read_until(master, "stop")  # ...so wait until it is heard, even on a busy machine
+        for press in [b"k", b"x", b"q"]:
+            os.write(master, press)
+            time.sleep(0.02)
+        lines += read_until(master, "restored")
+    finally:
+        err = finish(child)
+    assert lines == [
+        "talk", "next", "previous", "repeat", "faster", "slower", "help", "stop", "keys", "quit", "restored"], err
+    assert child.returncode == 0, err
+    assert termios.tcgetattr(slave) == before
+
+
+def test_crash_still_restores_the_terminal(terminal: tuple[int, int]) -> None:
+    master, slave = terminal
+    before = termios.tcgetattr(slave)
+    child = spawn(CRASHING_CHILD, slave)
+    try:
+        read_until(master, "started")
+        assert termios.tcgetattr(slave) != before
+        os.write(master, b" ")
+    finally:
+        err = finish(child)
+    assert child.returncode == 1 and "crash on purpose" in err
+    assert termios.tcgetattr(slave) == before  # put back by atexit
+
+
+def test_escape_sequences_in_process(terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "ESC_WAIT", 0.5)  # so the split arrow below stays one arrow on a busy machine
+    master, slave = terminal
+    before = termios.tcgetattr(slave)
+    heard: list[str] = []
+    reader = KeyReader(slave, on_action=heard.append)
+    assert reader.start()
+    assert reader.start()  # a second start is harmless
+    presses = [
+        (b"\x1bOC", "next"), (b"\x1bOD", "previous"),
+        (b"\x1b[1;5C", "next"),  # Ctrl+right: still "next"
+        (b"\x1b[A", None), (b"\x1b[15~", None), (b"\x1bx", None),  # up arrow, F5, Alt+x: ignored
+        ("é".encode(), None), (b"\x04", None),
+        (b"R", "repeat"), (b"=", "faster"),  # Caps Lock on; = is + without Shift
+        (b"\x1b\x1b", "stop"),  # Esc twice: two stops
+    ]
+    expected: list[str] = []
+    for press, action in presses:
+        os.write(master, press)
+        time.sleep(0.02)
+        expected += [action] if action else []
+    expected.append("stop")
+    os.write(master, b"\x1b[")  # an arrow split across two reads is still one arrow
+    time.sleep(0.01)
+    os.write(master, b"D")
+    expected.append("previous")
+    got = []
+    try:
+        while len(got) < len(expected):
+            got.append(reader.actions.get(timeout=5))
+    except queue.Empty:
+        pass
+    finally:
+        started = time.monotonic()
+        reader.stop()
+        stopped_in = time.monotonic() - started
+    assert got == expected
+    assert heard == expected
+    assert stopped_in < 0.5
+    assert termios.tcgetattr(slave) == before
+    reader.stop()  # a second stop is harmless
+
+
+def test_not_a_terminal() -> None:
+    assert KeyReader(io.StringIO("q")).start() is False
+    read, write = os.pipe()
+    try:
+        assert KeyReader(read).start() is False
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_no_termios(terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "termios", None)
+    _, slave = terminal
+    assert KeyReader(slave).start() is False
+
+
+def test_help_and_table() -> None:
+    assert KEY_HELP == ("Keys: space to talk, right arrow for next, left arrow for previous, r to repeat, "
+                        "plus for faster, minus for slower, h for help, escape to stop speaking, q to quit, "
+                        "k to hear the keys.")
+    table = key_table()
+    assert table[0] == ("Space", "talk")
+    assert ("+ or =", "faster") in table and ("Esc", "stop speaking") in table
+    assert len(table) == len(KEYS) == len({k.action for k in KEYS})
