@@ -16,3 +16,10 @@ def pack() -> Pack:
 @pytest.fixture(scope="session")
 def router(pack: Pack) -> Router:
     return Router(pack)
+
+
+@pytest.fixture(autouse=True)
+def own_settings_and_memory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts as a first-time user, and never touches the real user's files."""
+    monkeypatch.setenv("VOICE_GUIDE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("VOICE_GUIDE_STATE_DIR", str(tmp_path_factory.mktemp("state")))

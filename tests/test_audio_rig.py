@@ -110,11 +110,13 @@ def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -
     assert "herniated disc" in replies[1] and "spinal stenosis" in replies[1]
     assert replies[2].startswith("Herniated disc") and "jelly-like" in replies[2]
     assert replies[3].startswith("Goodbye") and len(replies) == 4  # no reprompt: quit ends the run
-    # Everything said was played, at speaking pace, and nothing more (no streamed silence).
+    # This rig does not keep time: each next question arrives while the reply before it plays,
+    # and cuts it short as a person would. The goodbye is never cut; nothing more than all the
+    # replies (and the short cues) is played.
     pcm = played.read_bytes()
     seconds = len(pcm) / 2 / PLAY_RATE
     expected = sum(spoken_seconds(text) for text in replies)
-    assert 0.5 * expected < seconds < 2 * expected, (seconds, expected)
+    assert 0.5 * spoken_seconds(replies[-1]) < seconds < 1.5 * expected, (seconds, expected)
     assert rms(pcm) > 300
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from voice.pack import available_packs, load_pack
 from voice.packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
-from voice.router import CONTROLS, NAVIGATION, Router
+from voice.router import CONTROLS, MEMORY, NAVIGATION, Router
 
 PASS_RATE = 0.97
 PACKS = available_packs()
@@ -31,7 +31,7 @@ def test_every_target_and_command_is_tested(suite) -> None:
     pack, _, tests = suite
     expected = {u.expect for u in tests.utterances}
     expected |= {c for u in tests.utterances for c in u.choices}
-    untested = (set(pack.by_id) | set(NAVIGATION) | set(CONTROLS) | {"help", "unknown"}) - expected
+    untested = (set(pack.by_id) | set(NAVIGATION) | set(CONTROLS) | set(MEMORY) | {"help", "keys", "unknown"}) - expected
     assert not untested, f"no utterance test expects: {sorted(untested)}"
 
 

@@ -31,12 +31,13 @@ def cache_dir() -> Path:
 _FILES_VERSION = 2
 
 
-def model_files(pack: Pack, folder: Path) -> tuple[Path, Path, Path]:
-    """Grammar, n-gram model and dictionary for this pack, built once and cached by content."""
+def model_files(pack: Pack, folder: Path, extra: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
+    """Grammar, n-gram model and dictionary for this pack (and `extra` phrases such as the wake
+    phrase), built once and cached by content."""
     commands = [p for ps in load_commands().values() for p in ps]
     names = [p for ps in target_phrases(pack).values() for p in ps]
-    grammar = jsgf(commands, names, LEADS, TAILS)
-    phrases = guide_phrases(pack)
+    grammar = jsgf(commands, names, LEADS, TAILS, wake=extra)
+    phrases = guide_phrases(pack) + list(extra)
     # The version changes the key when the way files are made changes, not only the phrases.
     key = hashlib.sha1(f"{_FILES_VERSION}\n{grammar}\n".encode() + "\n".join(phrases).encode()).hexdigest()[:12]
     paths = folder / f"guide-{key}.gram", folder / f"guide-{key}.arpa", folder / f"guide-{key}.dict"
@@ -112,7 +113,7 @@ class SphinxStream:
 class SphinxRecognizer:
     name = "sphinx"
 
-    def __init__(self, pack: Pack, free: bool = False) -> None:
+    def __init__(self, pack: Pack, free: bool = False, extra: tuple[str, ...] = ()) -> None:
         hmm = get_model_path("en-us/en-us")
         self.fallback: Decoder | None = None
         try:
@@ -120,7 +121,7 @@ class SphinxRecognizer:
                 self.decoder = Decoder(hmm=hmm, samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
                 self.description = "PocketSphinx (built in), any English words"
                 return
-            gram, arpa, dic = model_files(pack, cache_dir() / "sphinx")
+            gram, arpa, dic = model_files(pack, cache_dir() / "sphinx", extra)
             # bestpath must be off with a grammar: it drops the last word of the phrase.
             # dither: digital silence (exact zeros, as in padded recordings) upsets the
             # decoder's noise and level estimates; a whisper of noise keeps them sane.

@@ -46,7 +46,7 @@ class VoskRecognizer:
     name = "vosk"
 
     def __init__(self, model_path: Path, pack: Pack | None = None, phrases: list[str] | None = None,
-                 grammar: bool = True) -> None:
+                 grammar: bool = True, extra: tuple[str, ...] = ()) -> None:
         try:
             self.model = vosk.Model(str(model_path))
         except Exception:  # Vosk raises a bare Exception("Failed to create a model")
@@ -57,7 +57,7 @@ class VoskRecognizer:
             phrases = phrases if phrases is not None else guide_phrases(pack) if pack else []
             # "[unk]" lets speech outside the guide come out as unknown instead of forced
             # onto the nearest phrase.
-            self.grammar = [*phrases, "[unk]"]
+            self.grammar = [*phrases, *extra, "[unk]"]
         kind = "tuned to this guide" if grammar else "free"
         self.description = f"Vosk ({model_path.name}), {kind}"
         self.recognizer = self._new()

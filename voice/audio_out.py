@@ -47,6 +47,11 @@ class Player:
         step = _BLOCK * 2
         for start in range(0, len(audio.pcm), step):
             if stop is not None and stop.is_set():
+                # Closing discards what is still buffered (stopping would play it out first),
+                # so the voice stops now; the next reply opens a fresh stream.
+                with quiet_stderr():
+                    stream.close()
+                del self._streams[audio.rate]
                 return False
             stream.write(audio.pcm[start:start + step])
         return True

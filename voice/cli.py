@@ -142,6 +142,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_checks(args, _notify)
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from .settings import describe, load_settings, save_settings, set_value, settings_path
+
+    settings, problem = load_settings()
+    if problem:
+        print(problem, file=sys.stderr)
+    if args.key and args.value is None:
+        raise GuideError(f"Give a value too: voice-guide settings {args.key} VALUE")
+    if args.key:
+        settings = set_value(settings, args.key, args.value)
+        problem = save_settings(settings)
+        if problem:
+            raise GuideError(problem)
+    print(f"Settings ({settings_path()}):")
+    for line in describe(settings):
+        print(f"  {line}")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from . import models
 
@@ -204,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="the spoken guide (what plain 'voice-guide' does)")
     guide_opts(run, json_flag=False)
     engine_opts(run)
-    run.add_argument("--rate", type=int, help="speaking rate, words per minute")
+    run.add_argument("--rate", type=int, help="speaking rate for this session, words per minute")
+    run.add_argument("--start-at", metavar="PLACE", help="start at a section or item, e.g. symptoms")
+    run.add_argument("--push-to-talk", action="store_true", help="listen only after the space key")
     run.add_argument("--save-audio", metavar="DIR", help="also write each spoken reply to a WAV file")
     run.add_argument("--typed", action="store_true", help="type instead of speaking")
     run.add_argument("--quiet-captions", action="store_true", help="do not print what is said")
@@ -226,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     models_cmd.add_argument("--model", metavar="PATH", help=argparse.SUPPRESS)
     models_cmd.set_defaults(func=cmd_models)
 
+    settings_cmd = sub.add_parser("settings", help="show the saved settings, or change one: KEY VALUE")
+    settings_cmd.add_argument("key", nargs="?")
+    settings_cmd.add_argument("value", nargs="?")
+    settings_cmd.set_defaults(func=cmd_settings)
+
     validate = sub.add_parser("validate", help="check a content pack file")
     validate.add_argument("path")
     validate.set_defaults(func=cmd_validate)
@@ -235,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models"}
+    commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models", "settings"}
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .keys import KEY_HELP
+from .memory import Memory
 from .pack import Item, Pack, Section
 from .router import Request, Router
 from .settings import Settings
@@ -26,7 +28,8 @@ class Reply:
     item: str | None = None
     quit: bool = False
     stop: bool = False  # stop speaking now (the reply itself is short)
-    settings_changed: bool = False
+    settings_changed: bool = False  # a setting the user will expect to keep next time
+    memory_changed: bool = False  # the place or the bookmark to keep for next time
     # For long readings: (position, text) pieces, so a listener who stops halfway can resume.
     parts: list[tuple[int, str]] = field(default_factory=list)
 
@@ -50,24 +53,57 @@ class Session:
     """One person's conversation with one pack."""
 
     def __init__(self, pack: Pack, router: Router | None = None,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, memory: Memory | None = None) -> None:
         self.pack = pack
         self.router = router or Router(pack)
         self.settings = settings or Settings()
+        self.memory = memory or Memory(place=None, bookmark=None)
         self.places: list[tuple[Section, Item | None]] = list(pack.walk())
         self.position = WELCOME
         self.last_text = ""
         self.choices: tuple[str, ...] = ()
         self.misunderstood = 0
+        self.resume: str | None = None  # offered at start: "continue" goes back there
+
+    @property
+    def place_id(self) -> str | None:
+        """The section or item the user is at, as kept between runs."""
+        if self.position == WELCOME:
+            return None
+        section, item = self.places[self.position]
+        return item.id if item else section.id
 
     # --- what is said about each place --------------------------------------------------
 
     def welcome(self) -> Reply:
+        """The full welcome of a first start: what this is, the disclaimer, things to try."""
         self.position = WELCOME
         tries = spoken_list([f'"{t}"' for t in self.pack.try_saying], "or")
         text = (f"Welcome. {self.pack.welcome} {self.pack.disclaimer} "
                 f"You can say, for example, {tries}.")
         return self._said(Reply(text, "welcome"))
+
+    def greeting(self, offer_resume: bool = True) -> Reply:
+        """What is said at start: the full welcome the first time, a short one after that,
+        offering to go back to where the user was."""
+        first = self.memory.visits == 0
+        self.memory.visits += 1
+        if first:
+            reply = self.welcome()
+        else:
+            self.position = WELCOME
+            reply = Reply(f"Welcome back to the guide to {self.pack.spoken_title.lower()}. "
+                          f"{self.pack.disclaimer}", "welcome")
+            place = self.memory.place
+            if offer_resume and self.settings.welcome_back and place in self.pack.by_id:
+                self.resume = place
+                reply.text += (f" Last time we were at {inline(self.pack.by_id[place].spoken)}. "
+                               f"Say continue, or start over.")
+            else:
+                reply.text += f" Ask about {self._topics()}, or say help."
+            self._said(reply)
+        reply.memory_changed = True
+        return reply
 
     def _place_text(self, position: int, hints: bool = True) -> str:
         section, item = self.places[position]
@@ -117,6 +153,10 @@ class Session:
         intent = request.intent
         if intent != "clarify":
             self.choices = ()
+        resume, self.resume = self.resume, None
+        if resume and intent in ("read_all", "yes", "next"):
+            # "Say continue, or start over": continue means back to where we were.
+            return self._go(self._position_of(resume), "resume")
         if intent == "unknown":
             return self._said(self._unknown(request))
         self.misunderstood = 0
@@ -140,9 +180,11 @@ class Session:
 
     def _go(self, position: int, intent: str, prefix: str = "") -> Reply:
         self.position = position
+        self.memory.place = self.place_id
         section, item = self.places[position]
         text = prefix + self._place_text(position)
-        return self._said(Reply(text, intent, section=section.id, item=item.id if item else None))
+        return self._said(Reply(text, intent, section=section.id, item=item.id if item else None,
+                                memory_changed=True))
 
     def _clarify(self, request: Request) -> Reply:
         self.choices = request.choices
@@ -206,12 +248,14 @@ class Session:
             parts.append((p, text))
         parts.append((len(self.places) - 1, self._end_text()))
         self.position = len(self.places) - 1
+        self.memory.place = self.place_id
         text = " ".join(t for _, t in parts)
-        return self._said(Reply(text, "read_all", parts=parts))
+        return self._said(Reply(text, "read_all", parts=parts, memory_changed=True))
 
     def reached(self, position: int) -> None:
         """The listener stopped a long reading here: continue from this place next time."""
         self.position = max(WELCOME, min(position, len(self.places) - 1))
+        self.memory.place = self.place_id
 
     def _help(self, request: Request) -> Reply:
         if self.choices:
@@ -219,7 +263,8 @@ class Session:
             text = (f"Say the first one for {names[0]}, or the second one for {names[1]}. "
                     f"Or ask something else.")
             return self._said(Reply(text, "help"))
-        controls = "You can also say slower, faster, louder, quieter, stop, or quit."
+        controls = ("You can also say slower, faster, louder, quieter, stop, remember this, "
+                    "what are the keys, or quit.")
         if self.position == WELCOME:
             text = (f"You can ask what {self.pack.spoken_title.lower()} is, or about its "
                     f"{self._topics()}. Say next to go through the guide step by step, "
@@ -258,6 +303,35 @@ class Session:
     def _quieter(self, request: Request) -> Reply:
         return self._change("quieter", self.settings.change_volume(-1), "Speaking more quietly.",
                             "This is as quiet as I can speak.")
+
+    def _keys(self, request: Request) -> Reply:
+        return self._said(Reply(KEY_HELP, "keys"))
+
+    def _bookmark(self, request: Request) -> Reply:
+        if self.position == WELCOME:
+            return Reply("There is nothing to bookmark yet. Ask about something first, then say "
+                         "remember this.", "bookmark")
+        self.memory.bookmark = self.place_id
+        return Reply(f"I'll remember {inline(self._name_at(self.position))}. Say go to my bookmark "
+                     f"to come back to it, even next time.", "bookmark", memory_changed=True)
+
+    def _goto_bookmark(self, request: Request) -> Reply:
+        mark = self.memory.bookmark
+        if mark not in self.pack.by_id:
+            return self._said(Reply("You have no bookmark yet. When you hear something you want to "
+                                    "come back to, say remember this.", "goto_bookmark"))
+        return self._go(self._position_of(mark), "goto_bookmark")
+
+    def _cues_off(self, request: Request) -> Reply:
+        changed = self.settings.sound_cues
+        self.settings.sound_cues = False
+        return Reply("Sound cues are off. Say sound cues on to hear them again.", "cues_off",
+                     settings_changed=changed)
+
+    def _cues_on(self, request: Request) -> Reply:
+        changed = not self.settings.sound_cues
+        self.settings.sound_cues = True
+        return Reply("Sound cues are on.", "cues_on", settings_changed=changed)
 
     def _stop(self, request: Request) -> Reply:
         return Reply("Okay, stopped. Say continue or next when you are ready.", "stop", stop=True)

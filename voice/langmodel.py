@@ -54,7 +54,8 @@ def arpa_bigram(sentences: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], tails: Iterable[str]) -> str:
+def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], tails: Iterable[str],
+         wake: Iterable[str] = ()) -> str:
     """A JSGF grammar: a command, or a name with an optional lead and tail.
 
     No optional filler words around it: the decoder uses them to soak up silence ("next
@@ -63,13 +64,18 @@ def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], ta
     def alternatives(phrases: Iterable[str]) -> str:
         return " | ".join(f"( {p} )" for p in dict.fromkeys(phrases))
 
+    wake = list(wake)
+    request = "( <command> | [<lead>] <name> [<tail>] )"
+    # A wake phrase may stand alone, or start a request ("guide, what causes leg pain").
+    public = f"[<wake>] {request} | <wake>" if wake else request
     return "\n".join([
         "#JSGF V1.0;",
         "grammar guide;",
+        *([f"<wake> = {alternatives(wake)};"] if wake else []),
         f"<command> = {alternatives(commands)};",
         f"<lead> = {alternatives(leads)};",
         f"<name> = {alternatives(names)};",
         f"<tail> = {alternatives(tails)};",
-        "public <utterance> = <command> | [<lead>] <name> [<tail>];",
+        f"public <utterance> = {public};",
         "",
     ])

@@ -48,9 +48,10 @@ class Recognizer(Protocol):
 
 
 def make_recognizer(pack: Pack, engine: str = "auto", model: str | None = None, free: bool = False,
-                    notify: Callable[[str], None] = print) -> Recognizer:
+                    notify: Callable[[str], None] = print, extra: tuple[str, ...] = ()) -> Recognizer:
     """The recogniser for `engine`; `auto` prefers an English Vosk model and falls back to
-    PocketSphinx (saying why) when there is none or it is broken."""
+    PocketSphinx (saying why) when there is none or it is broken. `extra`: phrases to hear
+    besides the guide's own (the wake phrase)."""
     if engine not in ENGINES:
         raise GuideError(f"Unknown speech engine '{engine}'. Choose one of: {', '.join(ENGINES)}.")
     if engine in ("auto", "vosk"):
@@ -59,7 +60,7 @@ def make_recognizer(pack: Pack, engine: str = "auto", model: str | None = None, 
             if found is not None:
                 from .asr_vosk import VoskRecognizer  # imported only when a model is there
 
-                return VoskRecognizer(found.path, pack=pack, grammar=not free)
+                return VoskRecognizer(found.path, pack=pack, grammar=not free, extra=extra)
             if engine == "vosk":
                 raise ModelError("No Vosk speech model is installed. Run 'voice-guide models' to see "
                                  "how to add one, or use --engine sphinx.")
@@ -69,4 +70,4 @@ def make_recognizer(pack: Pack, engine: str = "auto", model: str | None = None, 
             notify(f"{exc} Using the built-in PocketSphinx recogniser instead.")
     from .asr_sphinx import SphinxRecognizer
 
-    return SphinxRecognizer(pack=pack, free=free)
+    return SphinxRecognizer(pack=pack, free=free, extra=extra)

@@ -24,7 +24,8 @@ _STOPWORD_WEIGHT = 0.15
 _FOREIGN_PENALTY = 0.55  # per word that nothing in the guide explains ("headache", "weather")
 
 NAVIGATION = ("next", "previous", "repeat", "start_over", "read_all")
-CONTROLS = ("slower", "faster", "louder", "quieter", "stop", "quit")
+CONTROLS = ("slower", "faster", "louder", "quieter", "stop", "quit", "cues_off", "cues_on")
+MEMORY = ("bookmark", "goto_bookmark")
 ANSWERS = ("yes", "second", "no")
 
 
@@ -195,6 +196,22 @@ class Router:
             return 0.0  # function words must be said as they are
         return self._word_matches(said).get(want, 0.0)
 
+    def _align(self, words: list[str], start: int, want: tuple[str, ...]) -> tuple[list[float], int, bool] | None:
+        """The phrase's words in order from `start`, with only function words between them
+        ("no more beeps" is "no beeps"): the similarities, where it ends, and if any were skipped."""
+        sims: list[float] = []
+        position, skipped = start, False
+        for wanted in want:
+            while position < len(words) and self._similarity(words[position], wanted) < _WORD_MATCH:
+                if words[position] not in STOPWORDS or not sims:
+                    return None
+                position, skipped = position + 1, True
+            if position == len(words):
+                return None
+            sims.append(self._similarity(words[position], wanted))
+            position += 1
+        return sims, position, skipped
+
     def _score_command(self, words: list[str]) -> tuple[float, str]:
         """Commands must be said whole; only function words (or the command's own words) around them."""
         best_score, best_intent = 0.0, ""
@@ -203,18 +220,15 @@ class Router:
             firsts = {said} if said in STOPWORDS else {said, *self._word_matches(said)}
             for first in firsts:
                 for phrase in self._commands_by_first.get(first, ()):
-                    n = len(phrase.words)
-                    if start + n > len(words):
+                    found = self._align(words, start, phrase.words)
+                    if found is None:
                         continue
-                    window = words[start:start + n]
-                    sims = [self._similarity(w, want) for w, want in zip(window, phrase.words, strict=True)]
-                    if min(sims) < _WORD_MATCH:
-                        continue
-                    rest = words[:start] + words[start + n:]
+                    sims, end, skipped = found
+                    rest = words[:start] + words[end:]
                     own = self.intent_words[phrase.owner]
                     if any(w not in STOPWORDS and w not in own for w in rest):
                         continue  # other words around it: "x stop" is not "stop"
-                    score = sum(sims) / n * (1.0 if not rest else 0.92)
+                    score = sum(sims) / len(sims) * (1.0 if not rest else 0.92) * (0.95 if skipped else 1.0)
                     if score > best_score:
                         best_score, best_intent = score, phrase.owner
         if best_score < COMMAND_ACCEPT:

@@ -1,21 +1,24 @@
-"""`voice-guide run`: put the microphone, recogniser, voice and dialogue together, with a plain
-explanation (and a way to carry on) for every part that is missing."""
+"""`voice-guide run`: put the microphone, recogniser, voice, keys, saved settings and memory
+together, with a plain explanation (and a way to carry on) for every part that is missing."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 from .audio_in import Microphone, NoMicrophone
 from .audio_out import NoSpeaker, Player
-from .dialogue import Session
+from .dialogue import Reply, Session
 from .errors import GuideError
+from .keys import KeyReader, key_table
 from .loop import Loop
+from .memory import load_memory, save_memory
 from .pack import Pack
 from .recognizer import make_recognizer
-from .settings import RATE_MAX, RATE_MIN, Settings
+from .router import Router
+from .settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from .speaker import Silent, Speaker, Voice
 from .tts import Synthesizer
 
@@ -36,11 +39,43 @@ def make_speaker(save_audio: str | None, notify: Callable[[str], None]) -> Speak
     return Voice(synthesizer, player, save_audio)
 
 
+def start_place(pack: Pack, router: Router, start_at: str) -> str:
+    """--start-at takes a section or item id, or its name as people say it."""
+    if start_at in pack.by_id:
+        return pack.by_id[start_at].name
+    request = router.route(start_at)
+    if request.intent not in ("section", "item"):
+        names = ", ".join(s.id for s in pack.sections)
+        raise GuideError(f"--start-at '{start_at}' is not part of this guide. Try one of: {names}.")
+    return start_at
+
+
 def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None]) -> int:
-    settings = Settings()
+    settings, settings_notice = load_settings()
+    memory, memory_notice = load_memory(pack.id)
+    kept = settings.rate  # --rate is for this session: the saved rate stays as it was
     if args.rate:
         settings.rate = max(RATE_MIN, min(RATE_MAX, args.rate))
-    session = Session(pack, settings=settings)
+    push_to_talk = args.push_to_talk or settings.push_to_talk
+    engine = args.engine if args.engine != "auto" else settings.engine
+    session = Session(pack, settings=settings, memory=memory)
+    start_at = start_place(pack, session.router, args.start_at) if args.start_at else None
+
+    def keep(reply: Reply) -> None:
+        """Save what the user will expect to find next time, as it changes."""
+        if reply.settings_changed:
+            rate = settings.rate
+            if args.rate and reply.intent not in ("slower", "faster"):
+                settings.rate = kept
+            problem = save_settings(settings)
+            settings.rate = rate
+            if problem:
+                notify(problem)
+        if reply.memory_changed:
+            problem = save_memory(session.memory, pack.id)
+            if problem:
+                notify(problem)
+
     with ExitStack() as stack:
         speaker = make_speaker(args.save_audio, notify)
         stack.callback(speaker.close)
@@ -51,17 +86,31 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
             except NoMicrophone as exc:
                 notify(str(exc))
         if microphone is not None:
-            recognizer = make_recognizer(pack, args.engine, args.model, args.free, notify=notify)
+            recognizer = make_recognizer(pack, engine, args.model, args.free, notify=notify,
+                                         extra=(settings.wake_phrase,))
             notify(f"Listening with {recognizer.description}.")
             microphone.calibrate(0.5)
-        lines = None if microphone is not None else iter(_typed(notify))
+        loop_ref: list[Loop] = []
+        keys = KeyReader(sys.stdin, on_action=lambda action: loop_ref[0].key_pressed(action)) \
+            if microphone is not None else None
+        if keys is not None and keys.start():
+            stack.callback(keys.stop)
+            notify("Keys: " + ", ".join(f"{key} {what}" for key, what in key_table()) + ".")
+        lines = None if microphone is not None else _typed(notify)
         timings = stack.enter_context(open(args.timings, "a", encoding="utf-8")) if args.timings else None
         loop = Loop(session, recognizer, microphone, speaker, captions=not args.quiet_captions,
-                    lines=lines, exit_after_silence=args.exit_after_silence, timings_out=timings)
-        return loop.run()
+                    lines=lines, exit_after_silence=args.exit_after_silence, timings_out=timings,
+                    keys=keys, on_reply=keep, push_to_talk=push_to_talk and microphone is not None)
+        loop_ref.append(loop)
+        greeting = session.greeting(offer_resume=start_at is None)
+        for problem in (settings_notice, memory_notice):
+            if problem:
+                notify(problem)
+                greeting.text = f"{problem} {greeting.text}"
+        return loop.run(greeting, then=start_at)
 
 
-def _typed(notify: Callable[[str], None]):  # noqa: ANN202 - an iterator of lines
+def _typed(notify: Callable[[str], None]) -> Iterator[str]:
     interactive = sys.stdin.isatty()
     if interactive:
         notify("Type your question and press Enter. Type quit to leave.")

@@ -16,14 +16,23 @@ class Speaker(Protocol):
     def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
         """Say `text`; False when stopped before the end."""
 
+    def play_audio(self, audio: Audio) -> None:
+        """Play a sound (a cue) as it is."""
+
     def close(self) -> None: ...
 
 
 class Silent:
     """No audio output: the captions are all there is."""
 
+    spoken_chars = 0
+
     def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
+        self.spoken_chars = len(text)
         return True
+
+    def play_audio(self, audio: Audio) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -39,12 +48,15 @@ class Voice:
         self.save_dir = Path(save_dir) if save_dir else None
         self.count = 0
         self.first_audio_at: float | None = None  # when the last reply's first sound was sent
+        self.spoken_chars = 0  # how much of the last reply was spoken before any stop
+        self.now_playing = ""  # the sentence being played, and the one before it
         if self.save_dir:
             self.save_dir.mkdir(parents=True, exist_ok=True)
 
     def speak(self, text: str, settings: Settings, stop: threading.Event | None = None) -> bool:
         self.count += 1
         self.first_audio_at = None
+        self.spoken_chars = 0
         spoken: list[Audio] = []
         finished = True
         for sentence in sentences(text):
@@ -53,17 +65,24 @@ class Voice:
                 break
             audio = self.synthesizer.synthesize(sentence, settings)
             spoken.append(audio)
+            self.now_playing = f"{self.now_playing.split(chr(10))[-1]}\n{sentence}"
             if self.player is not None:
                 if self.first_audio_at is None:
                     self.first_audio_at = time.perf_counter()
                 if not self.player.play(audio, stop):
                     finished = False
                     break
+            self.spoken_chars += len(sentence) + 1
+        self.now_playing = ""
         if self.save_dir and spoken:
             slug = re.sub(r"[^a-z0-9]+", "-", text.lower())[:40].strip("-")
             joined = Audio(b"".join(a.pcm for a in spoken), spoken[0].rate)
             (self.save_dir / f"{self.count:03d}-{slug}.wav").write_bytes(joined.wav_bytes())
         return finished
+
+    def play_audio(self, audio: Audio) -> None:
+        if self.player is not None:
+            self.player.play(audio)
 
     def close(self) -> None:
         if self.player is not None:

@@ -6,10 +6,10 @@ interrupted; so the guide only asks it for audio files and plays them itself (au
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
+import sys
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -55,6 +55,11 @@ class Synthesizer:
             self.engine = pyttsx3.init()
         except (ImportError, RuntimeError, OSError) as exc:
             raise GuideError(NO_VOICE) from exc
+        driver = sys.modules.get("pyttsx3.drivers.espeak")
+        if driver is not None:
+            # Its save_to_file prints "Audio saved to ..." on stdout, which carries captions and
+            # --json output; redirecting stdout instead is not safe with the speaking thread.
+            driver.print = lambda *args, **kwargs: None
         self._applied: tuple[int, float, str] | None = None
         self._default_voice = self.engine.getProperty("voice")
         self._folder = tempfile.TemporaryDirectory(prefix="voice-guide-")
@@ -88,11 +93,8 @@ class Synthesizer:
         path = os.path.join(self._folder.name, "speech.wav")
         if os.path.exists(path):
             os.remove(path)
-        # pyttsx3's espeak driver prints "Audio saved to ..." on every save: keep stdout clean
-        # (it carries --json output).
-        with contextlib.redirect_stdout(io.StringIO()):
-            self.engine.save_to_file(text, path)
-            self.engine.runAndWait()
+        self.engine.save_to_file(text, path)
+        self.engine.runAndWait()
         try:
             with wave.open(path, "rb") as wav:
                 return Audio(wav.readframes(wav.getnframes()), wav.getframerate())
