@@ -178,26 +178,22 @@ class Loop:
                 return Heard("said", next(self.lines).strip())
             except StopIteration:
                 return Heard("end")
-        deadline = time.monotonic() + timeout
+        waited = 0.0
         while True:
             key = self._pending_key()
             if key is not None:
                 return key
-            if self.microphone is None:
-                if time.monotonic() >= deadline:
-                    return Heard("silence")
-                time.sleep(0.05)
+            if self.microphone is None or (self.push_to_talk and not self.asleep):
+                time.sleep(0.05)  # only a key can come: push to talk waits for it, silently
                 continue
-            if self.push_to_talk and not self.asleep:
-                if time.monotonic() >= deadline:
-                    return Heard("silence")
-                time.sleep(0.05)
-                continue
-            # Short slices so a key press is noticed within a moment.
-            transcript = self._recognize(self.microphone.phrase(min(SLICE * 3, timeout), PHRASE_LIMIT))
+            # Short slices so a key press is noticed within a moment; silence is counted in
+            # audio heard, which is wall-clock time with a microphone.
+            piece = min(SLICE * 3, timeout)
+            transcript = self._recognize(self.microphone.phrase(piece, PHRASE_LIMIT))
             if transcript is not None:
                 return Heard("said", transcript.text)
-            if time.monotonic() >= deadline:
+            waited += piece
+            if waited >= timeout:
                 return Heard("silence")
 
     def talk_now(self) -> Heard:
@@ -297,10 +293,11 @@ class Loop:
                 if not woken:
                     continue
                 self.asleep = False
-                if not rest:
+                if heard.kind == "said" and not rest:
                     pending = self.respond(Reply("Yes? I'm listening.", "wake"))
                     continue
-                heard = Heard("said", rest)
+                if heard.kind == "said":
+                    heard = Heard("said", rest)
             if heard.kind == "key":
                 pending = self._key(heard.text)
                 if pending is not None and pending.kind == "end":
