@@ -161,3 +161,29 @@ def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
         expected = spoken_seconds(text)
         assert 0.4 * expected <= seconds <= 2.5 * expected, (path.name, seconds, expected)
         assert rms(pcm) > 300, path.name
+
+
+@needs_sox
+def test_check_reports_every_part(tmp_path: Path) -> None:
+    mic, played = tmp_path / "mic.raw", tmp_path / "played.raw"
+    mic.write_bytes(microphone_audio(["what causes leg pain"], tmp_path))
+    conf = tmp_path / "asound.conf"
+    conf.write_text(_asym("to_file", "from_file", _to_file(played) + _from_file(mic)), encoding="utf-8")
+    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
+    out = subprocess.run([sys.executable, "-m", "voice", "check", "--engine", "sphinx"], env=env,
+                         capture_output=True, text=True, timeout=120, preexec_fn=_limit_files)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for part in ("guide", "voice", "loudspeaker", "microphone", "recogniser"):
+        assert f"OK      {part}:" in out.stdout, out.stdout
+    assert "Everything works" in out.stdout and rms(played.read_bytes()) > 300
+
+
+def test_check_explains_a_missing_microphone(tmp_path: Path) -> None:
+    conf = tmp_path / "asound.conf"
+    conf.write_text(_asym("null", "no_such_capture_device"), encoding="utf-8")
+    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
+    out = subprocess.run([sys.executable, "-m", "voice", "check"], env=env, capture_output=True, text=True,
+                         timeout=120, preexec_fn=_limit_files)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "PROBLEM microphone: No microphone was found" in out.stdout
+    assert "1 problem found: microphone" in out.stdout

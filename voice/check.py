@@ -51,10 +51,16 @@ def run_checks(args: argparse.Namespace, notify: Callable[[str], None]) -> int:
 
     try:
         with Microphone(args.mic if hasattr(args, "mic") else None) as mic:
-            level = mic.level(1.0)
+            print("Microphone test: please say something now, for example 'hello guide'...", flush=True)
+            if synthesizer and player:
+                player.play(synthesizer.synthesize("Please say something now.", Settings()))
+            level = mic.level(4.0)
         if level < 5:
             record("microphone", False, "the microphone hears nothing at all. Check it is not muted, "
                                         "and turn up its level in the sound settings.")
+        elif level < 300:
+            record("microphone", False, f"the microphone hears only very faint sound (level {level}). "
+                                        "Speak closer to it, or turn up its level in the sound settings.")
         else:
             record("microphone", True, f"it hears sound (level {level})")
     except NoMicrophone as exc:
