@@ -95,7 +95,9 @@ def microphone_audio(turns: list[str], folder: Path, gap: float = 1.5) -> bytes:
 @needs_sox
 def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -> None:
     mic, played = tmp_path / "mic.raw", tmp_path / "played.raw"
-    mic.write_bytes(microphone_audio(["what causes leg pain", "next", "goodbye"], tmp_path))
+    # Not one of the welcome's own examples: this rig does not keep time, so the question may
+    # arrive while the guide is saying those very words, and be taken for its echo.
+    mic.write_bytes(microphone_audio(["why does my leg hurt", "next", "goodbye"], tmp_path))
     conf = _asym("to_file", "from_file", _to_file(played) + _from_file(mic))
     # After the file ends capture returns zeros at once; two silent listens end the run.
     out = run_guide(conf, tmp_path, "--engine", "sphinx", "--exit-after-silence", "2")
@@ -103,7 +105,7 @@ def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -
     assert "Traceback" not in out.stderr
     heard = captions(out.stdout, "You")
     assert len(heard) == 3, out.stdout
-    assert "causes" in heard[0] and "leg" in heard[0]
+    assert "why" in heard[0] and "leg" in heard[0]
     assert heard[1] == "next" and "bye" in heard[2]
     replies = captions(out.stdout, "Guide")
     assert replies[0].startswith("Welcome")
