@@ -14,6 +14,7 @@ from .errors import GuideError
 from .pack import Pack, available_packs, find_pack, load_pack
 from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
 from .router import Router
+from .typed import typed_lines
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,21 +52,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     pack = _load(args)
     session = Session(pack)
-    interactive = sys.stdin.isatty() and not args.json
     if not args.json:
         print(f"Guide: {session.welcome().text}", flush=True)
-        if interactive:
-            print("(Type a question, or 'help'. 'quit' to leave.)", flush=True)
-    while True:
-        try:
-            line = input("You: ") if interactive else sys.stdin.readline()
-        except EOFError:
-            break
-        if not interactive and not line:
-            break
-        if not line.strip():
-            continue
-        reply = session.handle(line.strip())
+    for line in typed_lines(None if args.json else _notify):
+        reply = session.handle(line)
         _emit(reply, args.json)
         if reply.quit:
             break

@@ -14,7 +14,8 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-from .settings import APP_NAME, read_problem, read_yaml, write_atomic, write_problem
+from .settings import APP_NAME
+from .yamlfile import read_problem, read_yaml, write_atomic, write_problem
 
 STATE_ENV = "VOICE_GUIDE_STATE_DIR"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # keep a pack id from naming a file outside the folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 
 from .audio_in import Microphone, NoMicrophone
@@ -21,6 +21,7 @@ from .router import Router
 from .settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from .speaker import Silent, Speaker, Voice
 from .tts import Synthesizer
+from .typed import typed_lines
 
 
 def make_speaker(save_audio: str | None, notify: Callable[[str], None]) -> Speaker:
@@ -96,7 +97,7 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
         if keys is not None and keys.start():
             stack.callback(keys.stop)
             notify("Keys: " + ", ".join(f"{key} {what}" for key, what in key_table()) + ".")
-        lines = None if microphone is not None else _typed(notify)
+        lines = None if microphone is not None else typed_lines(notify)
         timings = stack.enter_context(open(args.timings, "a", encoding="utf-8")) if args.timings else None
         loop = Loop(session, recognizer, microphone, speaker, captions=not args.quiet_captions,
                     lines=lines, exit_after_silence=args.exit_after_silence, timings_out=timings,
@@ -109,16 +110,3 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
                 greeting.text = f"{problem} {greeting.text}"
         return loop.run(greeting, then=start_at)
 
-
-def _typed(notify: Callable[[str], None]) -> Iterator[str]:
-    interactive = sys.stdin.isatty()
-    if interactive:
-        notify("Type your question and press Enter. Type quit to leave.")
-    while True:
-        try:
-            line = input("You: ") if interactive else sys.stdin.readline()
-        except EOFError:
-            return
-        if not interactive and not line:
-            return
-        yield line

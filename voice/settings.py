@@ -6,10 +6,8 @@ so problems come back as one plain notice for the user instead.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -19,6 +17,7 @@ import platformdirs
 import yaml
 
 from .errors import GuideError
+from .yamlfile import read_problem, read_yaml, write_atomic, write_problem
 
 # Words per minute. 150 is a calm reading pace; below 90 words fall apart, above 250
 # few older listeners keep up.
@@ -201,34 +200,6 @@ def settings_path() -> Path:
 # --- reading YAML with line numbers (shared with memory.py) -----------------------------------
 
 
-def read_yaml(path: Path) -> tuple[object, dict[str, int]]:
-    """The file's data and the line of each top-level key; raises OSError, UnicodeError or YAMLError."""
-    text = path.read_text(encoding="utf-8")
-    loader = yaml.SafeLoader(text)  # the safe loader: a settings file must never run code
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
-    return data, lines
-
-
-def read_problem(exc: Exception) -> str:
-    """Why a file could not be read, in plain words, with the line when YAML knows it."""
-    if isinstance(exc, yaml.YAMLError):
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        return f"line {mark.line + 1}: the file is damaged" if mark else "the file is damaged"
-    if isinstance(exc, UnicodeError):
-        return "the file is damaged"
-    return "the file could not be opened"
-
-
-# --- loading ----------------------------------------------------------------------------------
-
-
 def _read_fields(data: dict, lines: dict[str, int]) -> tuple[dict[str, Any], list[str]]:
     """The good values of a settings mapping, and a plain description of each bad one."""
     good: dict[str, Any] = {}
@@ -273,32 +244,6 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 
 
 # --- saving -----------------------------------------------------------------------------------
-
-
-def write_problem(exc: OSError) -> str:
-    """Why a folder or file could not be written, in plain words."""
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the folder is read-only"
-    if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        return "the folder could not be created"
-    return "the file could not be written"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write text so that the file is either the old one or the new one, never half of each."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())  # a power cut must not leave an empty settings file
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> str | None:
