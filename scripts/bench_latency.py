@@ -164,6 +164,9 @@ class Bench:
         self.env["XDG_RUNTIME_DIR"] = str(runtime)
         self.env["PULSE_SERVER"] = f"unix:{runtime}/pulse/native"  # never someone else's server
         self.env.pop("VOICE_GUIDE_DEBUG_AUDIO", None)
+        # A first-time user every run, and the user's own settings and bookmarks left alone.
+        self.env["VOICE_GUIDE_CONFIG_DIR"] = str(work / "config")
+        self.env["VOICE_GUIDE_STATE_DIR"] = str(work / "state")
         self.pulse_pid: int | None = None
         self.tracks: list[Track] = []
         self.guide: subprocess.Popen | None = None
@@ -486,7 +489,7 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
         "audio_routing": routing,
         "mic_gate": gate,
         "per_question": [{"say": t.say, "expect": t.expect, "heard": [r.get("heard") for r in t.timings],
-                          "guide_end_to_audio_s": t.timings[0]["end_to_audio_s"] if t.timings else None,
+                          "guide_timings": t.timings,
                           "longest_pause_s": t.pause,
                           "gap_s": speaker.time(t.reply) - t.speech_end
                           if t.reply is not None and t.speech_end is not None else None} for t in turns],
@@ -539,8 +542,9 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, default=35.0, help="overall time limit")
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"),
                         help="cache of spoken question WAVs (shared with speech_accuracy.py)")
-    parser.add_argument("--no-mic-gate", dest="mic_gate", action="store_false",
-                        help="do not suspend micfeed while the guide speaks (shows the stale-audio bug)")
+    parser.add_argument("--mic-gate", action="store_true",
+                        help="suspend micfeed while the guide speaks (for a guide that does not read its "
+                             "microphone while speaking and so hears stale audio afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the recordings and logs (the folder is printed)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one progress line per question on stderr")
     args = parser.parse_args()

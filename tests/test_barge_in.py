@@ -37,7 +37,9 @@ WIN = 160  # 10 ms analysis windows
 LOUD = 300  # a peak above this (about -40 dBFS) is audible; null sinks give exact zeros otherwise
 PAREC_LATENCY_MS = 20
 STOP_WITHIN = 0.3  # seconds: the most the guide's voice may go on after the word "stop" has ended
-CUE_MAX = 0.3  # seconds: the guide's cues are short chimes (got_it 0.12 s, listening 0.23 s)
+# Seconds of chime allowed after a stop: "got it" (0.12 s) and, as a stop is answered by silence,
+# the "listening" chime (0.23 s) straight after it; they sound as one stretch of 0.34 s.
+CUES_MAX = 0.45
 # The cues are pure sine notes at these pitches (voice/cues.py); speech is broadband.
 CUE_PITCHES = (392.0, 523.25, 659.25, 880.0, 1046.5)
 TONE_SHARE = 0.8  # a sound segment with this much of its energy at cue pitches is a cue
@@ -262,12 +264,12 @@ def _speech_span(path: Path) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def phrases(pulse: Pulse) -> Callable[[str], Path]:
+def phrases(pulse: Pulse) -> Callable[..., Path]:
     folder = pulse.work / "speech"
 
-    def make(text: str) -> Path:
+    def make(text: str, speed: int = 150) -> Path:
         # en-us at 150 wpm, as the latency benchmark; half a second of silence each side.
-        return speak(text, "en-us", 150, folder / (text.replace(" ", "_") + ".wav"), pad=0.5)
+        return speak(text, "en-us", speed, folder / f"{text.replace(' ', '_')}-{speed}.wav", pad=0.5)
 
     return make
 
@@ -332,7 +334,7 @@ class Guide:
                        timeout=duration + 10, capture_output=True)
         time.sleep(0.1)  # let its last audio reach the micfeed recording
         heard = [b for _, b, _ in self.mic.segments(started)]
-        return Said(path.stem.replace("_", " "), started, started + first, started + last,
+        return Said(path.stem.split("-")[0].replace("_", " "), started, started + first, started + last,
                     heard[-1] if heard else None)
 
     def wait_until_quiet(self, since: float, quiet: float, seconds: float, failure: str) -> float:
@@ -379,8 +381,8 @@ def running_guide(pulse: Pulse, home: Path) -> Iterator[Guide]:
         guide.close()
 
 
-def start_long_reading(guide: Guide, phrases: Callable[[str], Path]) -> float:
-    """Welcome, then "read all"; returns once the reading has played for about 2 s."""
+def start_long_reading(guide: Guide, phrases: Callable[..., Path]) -> float:
+    """Welcome, then "read all" (as "read everything"); returns about 2 s into the reading."""
     begin = guide.started
     guide.wait(lambda: 1 in guide.speaker.loud(begin), 60, "the guide never spoke its welcome")
     # The welcome pauses briefly between sentences while the next is synthesised; 1.5 s of quiet
@@ -388,9 +390,14 @@ def start_long_reading(guide: Guide, phrases: Callable[[str], Path]) -> float:
     ended = guide.wait_until_quiet(begin, 1.5, 90, "the welcome never ended")
     print(f"welcome: {_describe(guide.speaker.segments(begin, ended), begin)}")
     assert guide.captions("Guide"), "the welcome was not captioned"
-    read_all = guide.say(phrases("read all"))
+    # "read everything", not "read all": the first thing the guide hears goes to a fresh
+    # PocketSphinx decoder, and the short "read all" is then misheard about half the time ("funny
+    # feeling", "foot drop") when it follows 0.2 s or more of quiet, as it does live. That is a
+    # recognition weakness, not what this module tests; "read everything" at 175 wpm is heard
+    # reliably in the same conditions.
+    read_all = guide.say(phrases("read everything", 175))
     guide.wait(lambda: any(c.startswith("Pain and weakness") for c in guide.captions("Guide")), 10,
-               f"'read all' did not start the reading (heard: {guide.captions('You')})")
+               f"'read everything' did not start the reading (heard: {guide.captions('You')})")
     reading = time.monotonic()
     # About 2 s into the reading, and sound is playing at that moment.
     guide.wait(lambda: time.monotonic() - reading >= 2.0 and 1 in guide.speaker.loud(time.monotonic() - 0.3),
@@ -402,7 +409,7 @@ def _describe(segments: list[tuple[float, float, bool]], origin: float) -> str:
     return ", ".join(f"{'cue' if cue else 'speech'} {a - origin:+.3f}..{b - origin:+.3f} s" for a, b, cue in segments)
 
 
-def say_goodbye(guide: Guide, phrases: Callable[[str], Path], router: Router) -> list[str]:
+def say_goodbye(guide: Guide, phrases: Callable[..., Path], router: Router) -> list[str]:
     guide.say(phrases("goodbye"))
     code = guide.exit_code(20)
     assert code == 0, f"the guide did not leave cleanly after 'goodbye' (exit code {code})"
@@ -410,7 +417,7 @@ def say_goodbye(guide: Guide, phrases: Callable[[str], Path], router: Router) ->
 
 
 # --- the tests ----------------------------------------------------------------------------------
-def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[[str], Path], router: Router,
+def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[..., Path], router: Router,
                                               tmp_path: Path) -> None:
     with running_guide(pulse, tmp_path) as guide:
         start_long_reading(guide, phrases)
@@ -421,8 +428,9 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[[s
         lag = None if stop.heard_end is None else stop.heard_end - stop.speech_end
         # What counts: the guide's *voice* after the word "stop" ended. Its "got it" chime (0.12 s),
         # and the "listening" chime that follows when a stop is answered by silence (0.23 s), are
-        # told apart from speech by their pure cue pitches; each may sound, but must be short.
-        # Everything else (speech, or speech running into a chime) must end within 300 ms.
+        # told apart from speech by their pure cue pitches: they may sound at any time, but only
+        # briefly (CUES_MAX in all). Everything else (speech, or speech running straight into a
+        # chime, which then does not count as one) must end within 300 ms of the word's end.
         voice_end = max((b for a, b, cue in after if not cue), default=stop.speech_end)
         delay = voice_end - stop.speech_end
         print(f"'stop' spoken {stop.speech_start - stop.started:.3f}..{stop.speech_end - stop.started:.3f} s into "
@@ -433,8 +441,8 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[[s
         assert delay < STOP_WITHIN, (f"the guide kept speaking {delay * 1000:.0f} ms after 'stop' ended "
                                      f"(allowed {STOP_WITHIN * 1000:.0f} ms); sound after it: "
                                      f"{_describe(after, stop.speech_end)}")
-        long_cues = [(a, b) for a, b, cue in after if cue and b - a > CUE_MAX]
-        assert not long_cues, f"a cue longer than {CUE_MAX} s: {_describe(after, stop.speech_end)}"
+        chimes = sum(b - a for a, b, cue in after if cue)
+        assert chimes <= CUES_MAX, f"{chimes:.2f} s of chimes after 'stop': {_describe(after, stop.speech_end)}"
         # Still alive and listening.
         heard = say_goodbye(guide, phrases, router)
         assert any(router.route(text).intent == "stop" for text in heard), f"'stop' was not captioned: {heard}"
@@ -442,7 +450,7 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[[s
         assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")
 
 
-def test_new_question_over_a_reading(pulse: Pulse, phrases: Callable[[str], Path], router: Router,
+def test_new_question_over_a_reading(pulse: Pulse, phrases: Callable[..., Path], router: Router,
                                      tmp_path: Path) -> None:
     with running_guide(pulse, tmp_path) as guide:
         start_long_reading(guide, phrases)

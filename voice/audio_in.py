@@ -112,6 +112,7 @@ class Microphone:
         self.recognizer.dynamic_energy_threshold = True
         self.device = device
         self.source: sr.Microphone | None = None
+        self.quiet_level: float | None = None  # the room's level at calibration
 
     def __enter__(self) -> Microphone:
         try:
@@ -139,6 +140,7 @@ class Microphone:
         """Learn the room's background level; returns the speech threshold."""
         assert self.source is not None
         self.recognizer.adjust_for_ambient_noise(self.source, duration=seconds)
+        self.quiet_level = self.recognizer.energy_threshold
         return self.recognizer.energy_threshold
 
     def level(self, seconds: float = 1.0) -> int:

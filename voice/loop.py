@@ -34,7 +34,7 @@ from .vocabulary import STOPWORDS
 
 LISTEN_TIMEOUT = 8.0  # seconds of silence after a prompt before the one gentle reprompt
 PHRASE_LIMIT = 12.0  # nobody asks a question longer than this; noise might never stop
-EARLY_PAUSE = 0.25  # a complete request followed by this much quiet needs no longer wait
+EARLY_PAUSE = 0.3  # a complete request followed by this much quiet needs no longer wait
 EARLY_CONFIDENCE = 0.8
 SLICE = 0.3  # while speaking or asleep, listen in slices this long so keys are seen soon
 # What may cut in while the guide speaks, as soon as it is heard.
@@ -206,14 +206,16 @@ class Loop:
         stream = None
         quiet = 0.0
         timings = Timings()
-        threshold = getattr(self.microphone, "threshold", 300.0)
+        # Quiet is judged against the room's level from calibration: SpeechRecognition's own
+        # threshold rises while someone speaks, which would hear the end of a word as quiet.
+        threshold = getattr(self.microphone, "quiet_level", None) or getattr(self.microphone, "threshold", 300.0)
         router = self.session.router
         try:
             for chunk in chunks:
+                now = timings.heard_end = time.perf_counter()  # when it was heard, before decoding
                 if stream is None:
                     stream = self.recognizer.stream()
                 partial = stream.accept(chunk)
-                now = timings.heard_end = time.perf_counter()
                 loud = _rms(chunk) > threshold
                 quiet = 0.0 if loud else quiet + len(chunk) / 2 / 16000
                 if loud or not timings.speech_end:
@@ -348,7 +350,9 @@ class Loop:
 
 
 def _complete(partial: str, request: Request) -> bool:
-    """A request worth answering before the listener's full pause: confident, and not made of
-    lead-in words alone ("tell me about ..." is someone still thinking)."""
-    return (request.intent not in ("unknown", "clarify") and request.confidence >= EARLY_CONFIDENCE
+    """A request worth answering before the listener's full pause: confident, not an answer to a
+    question nobody asked ("are right" is the start of "arthritis"), and not made of lead-in
+    words alone ("tell me about ..." is someone still thinking)."""
+    return (request.intent not in ("unknown", "clarify", "yes", "second", "no")
+            and request.confidence >= EARLY_CONFIDENCE
             and any(w not in STOPWORDS for w in partial.split()))
