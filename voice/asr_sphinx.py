@@ -94,7 +94,9 @@ def with_variants(prons: list[str]) -> list[str]:
 class SphinxStream:
     def __init__(self, recognizer: SphinxRecognizer) -> None:
         self.recognizer = recognizer
-        self.decoder = recognizer.decoder
+        # Partial results come from a decoder of their own: decoding piece by piece changes a
+        # decoder's level estimates, and the final whole-phrase pass must start clean.
+        self.decoder = recognizer.streamer
         self.audio = bytearray()
         self.decoder.start_utt()
 
@@ -119,6 +121,7 @@ class SphinxRecognizer:
         try:
             if free:
                 self.decoder = Decoder(hmm=hmm, samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
+                self.streamer = self.decoder
                 self.description = "PocketSphinx (built in), any English words"
                 return
             gram, arpa, dic = model_files(pack, cache_dir() / "sphinx", extra)
@@ -127,6 +130,7 @@ class SphinxRecognizer:
             # decoder's noise and level estimates; a whisper of noise keeps them sane.
             common = dict(hmm=hmm, dict=str(dic), samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
             self.decoder = Decoder(jsgf=str(gram), bestpath=False, **common)
+            self.streamer = Decoder(jsgf=str(gram), bestpath=False, **common)
             self.fallback = Decoder(lm=str(arpa), **common)
             self.description = "PocketSphinx (built in), tuned to this guide"
         except (RuntimeError, OSError, ValueError) as exc:

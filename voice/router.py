@@ -99,7 +99,11 @@ class Router:
 
     @staticmethod
     def _phrase(text: str, owner: str) -> _Phrase:
-        words = tuple(text.split())
+        # Filler is dropped from what is said, so from the phrases too ("read the whole guide"),
+        # unless only function words would be left ("sorry what" must not become "what").
+        words = tuple(w for w in text.split() if w not in FILLER)
+        if all(w in STOPWORDS for w in words):
+            words = tuple(text.split())
         weights = tuple(_STOPWORD_WEIGHT if w in STOPWORDS else 1.0 for w in words)
         return _Phrase(words, weights, owner)
 
