@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -328,14 +329,20 @@ class Guide:
         self.mic = Track("micfeed.monitor", self.env)
         self.proc: subprocess.Popen | None = None
         self.started = 0.0
+        self.keyboard: int | None = None  # a pseudo-terminal's master side: where keys are pressed
 
-    def start(self) -> None:
+    def start(self, keys: bool = False) -> None:
         self.wait(lambda: self.speaker.anchor < math.inf and self.mic.anchor < math.inf, 10, "parec recorded nothing")
+        stdin: int = subprocess.DEVNULL
+        if keys:
+            self.keyboard, stdin = pty.openpty()
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
             self.started = time.monotonic()
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "voice", "run", "--engine", "sphinx", "--guide", "leg_pain"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=self.env)
+                stdin=stdin, stdout=out, stderr=err, env=self.env)
+        if keys:
+            os.close(stdin)
 
     def captions(self, who: str) -> list[str]:
         text = self.stdout_path.read_text(encoding="utf-8", errors="replace") if self.stdout_path.exists() else ""
@@ -388,18 +395,20 @@ class Guide:
     def close(self) -> None:
         if self.proc is not None:
             _end(self.proc, signal.SIGINT)
+        if self.keyboard is not None:
+            os.close(self.keyboard)
         for track in (self.speaker, self.mic):
             track.stop()
 
 
 @contextmanager
-def running_guide(pulse: Pulse, home: Path) -> Iterator[Guide]:
+def running_guide(pulse: Pulse, home: Path, keys: bool = False) -> Iterator[Guide]:
     """The guide, recorded from before it starts; killed at the end, its stderr shown on failure."""
     if pulse.left() < 45:
         pytest.skip("the module's time budget is spent")
     guide = Guide(pulse, home)
     try:
-        guide.start()
+        guide.start(keys)
         yield guide
     except BaseException:
         # PortAudio's probing noise goes to the guide's stderr: shown only now.
@@ -508,4 +517,23 @@ def test_new_question_over_a_reading(pulse: Pulse, phrases: Callable[..., Path],
         heard = say_goodbye(guide, phrases)
         assert any(router.route(text).intent == "section" for text in heard), heard
         assert any(c.startswith("Symptoms") for c in guide.captions("Guide"))
+        assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")
+
+
+def test_escape_key_silences_a_long_reading(pulse: Pulse, phrases: Callable[..., Path], tmp_path: Path) -> None:
+    """Keys for everything: Esc, pressed in the guide's terminal, stops the voice at once."""
+    with running_guide(pulse, tmp_path, keys=True) as guide:
+        start_long_reading(guide, phrases)
+        assert guide.keyboard is not None
+        pressed = time.monotonic()
+        os.write(guide.keyboard, b"\x1b")
+        guide.wait(lambda: False, 1.5)
+        after = guide.speaker.segments(pressed, time.monotonic())
+        # A lone Esc is told from an arrow key's sequence after 50 ms: that is part of the 300 ms.
+        voice_end = max((b for a, b, cue in after if not cue), default=pressed)
+        delay = voice_end - pressed
+        print(f"guide's voice after Esc: {delay * 1000:.0f} ms; after: {_describe(after, pressed)}")
+        assert delay < STOP_WITHIN, f"the guide kept speaking {delay * 1000:.0f} ms after Esc"
+        os.write(guide.keyboard, b"q")
+        assert guide.exit_code(20) == 0
         assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")

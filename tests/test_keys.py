@@ -183,7 +183,8 @@ def test_no_termios(terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) 
 
 def test_help_and_table() -> None:
     assert KEY_HELP == ("Keys: space to talk, right arrow for next, left arrow for previous, r to repeat, "
-                        "plus for faster, minus for slower, h for help, escape to stop speaking, q to quit, "
+                        "plus for faster, minus for slower, h for help, m for the main menu, "
+                        "escape to stop speaking, q to quit, "
                         "k to hear the keys.")
     table = key_table()
     assert table[0] == ("Space", "talk")

@@ -50,6 +50,7 @@ KEYS: tuple[Key, ...] = (
     Key("faster", (b"+", b"="), "plus", "+ or =", "for faster"),
     Key("slower", (b"-",), "minus", "-", "for slower"),
     Key("help", (b"h",), "h", "h", "for help"),
+    Key("start_over", (b"m",), "m", "m", "for the main menu"),
     Key("stop", (ESC,), "escape", "Esc", "to stop speaking"),
     Key("quit", (b"q",), "q", "q", "to quit"),
     Key("keys", (b"k",), "k", "k", "to hear the keys"),

@@ -41,7 +41,7 @@ SLICE = 0.3  # while speaking or asleep, listen in slices this long so keys are 
 BARGE_IN = frozenset({"stop", "next", "previous", "repeat", "quit", "help", "start_over", "slower", "faster",
                       "louder", "quieter", "keys"})
 # Keys whose press silences the guide at once (the action follows).
-SILENCING_KEYS = frozenset({"stop", "next", "previous", "repeat", "quit", "help", "keys", "talk"})
+SILENCING_KEYS = frozenset({"stop", "next", "previous", "repeat", "quit", "help", "keys", "talk", "start_over"})
 
 
 @dataclass
