@@ -28,7 +28,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("VOICE_GUIDE_CACHE") or user_cache_dir("voice-guide", appauthor=False))
 
 
-_FILES_VERSION = 2
+_FILES_VERSION = 3
 
 
 def model_files(pack: Pack, folder: Path, extra: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:

@@ -54,6 +54,10 @@ def arpa_bigram(sentences: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
+_QUESTION_STARTS = frozenset("what why how where when who which is are can could do does did tell "
+                             "i my explain".split())
+
+
 def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], tails: Iterable[str],
          wake: Iterable[str] = ()) -> str:
     """A JSGF grammar: a command, or a name with an optional lead and tail.
@@ -65,7 +69,13 @@ def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], ta
         return " | ".join(f"( {p} )" for p in dict.fromkeys(phrases))
 
     wake = list(wake)
-    request = "( <command> | [<lead>] <name> [<tail>] )"
+    # A lead goes before a plain name ("what is" + "arthritis"), not before a name that is a
+    # question already ("what is" + "what causes leg pain"): fewer odd sentences to mishear.
+    names = list(dict.fromkeys(names))
+    questions = [n for n in names if n.split()[0] in _QUESTION_STARTS]
+    plain = [n for n in names if n not in questions]
+    request = "( <command> | [<lead>] <name> [<tail>] | <question> [<tail>] )" if questions else \
+        "( <command> | [<lead>] <name> [<tail>] )"
     # A wake phrase may stand alone, or start a request ("guide, what causes leg pain").
     public = f"[<wake>] {request} | <wake>" if wake else request
     return "\n".join([
@@ -74,7 +84,8 @@ def jsgf(commands: Iterable[str], names: Iterable[str], leads: Iterable[str], ta
         *([f"<wake> = {alternatives(wake)};"] if wake else []),
         f"<command> = {alternatives(commands)};",
         f"<lead> = {alternatives(leads)};",
-        f"<name> = {alternatives(names)};",
+        f"<name> = {alternatives(plain)};",
+        *([f"<question> = {alternatives(questions)};"] if questions else []),
         f"<tail> = {alternatives(tails)};",
         f"public <utterance> = {public};",
         "",
