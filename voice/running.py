@@ -81,11 +81,13 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
         speaker = make_speaker(args.save_audio, notify)
         stack.callback(speaker.close)
         microphone = recognizer = None
+        spoken_notices = [settings_notice, memory_notice]
         if not args.typed:
             try:
                 microphone = stack.enter_context(Microphone(args.mic))
             except NoMicrophone as exc:
                 notify(str(exc))
+                spoken_notices.append(str(exc))  # said aloud too: the user may not see the screen
         if microphone is not None:
             recognizer = make_recognizer(pack, engine, args.model, args.free, notify=notify,
                                          extra=(settings.wake_phrase,))
@@ -107,6 +109,8 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
         for problem in (settings_notice, memory_notice):
             if problem:
                 notify(problem)
-                greeting.text = f"{problem} {greeting.text}"
+        spoken = " ".join(p for p in spoken_notices if p)
+        if spoken:
+            greeting.text = f"{spoken} {greeting.text}"
         return loop.run(greeting, then=start_at)
 
