@@ -7,8 +7,6 @@ to a file. Real PyAudio, real PocketSphinx and real pyttsx3/espeak-ng voice: not
 
 from __future__ import annotations
 
-import array
-import math
 import os
 import re
 import resource
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from voice.audio_in import rms
 from voice.settings import RATE_DEFAULT
 from voice.speechset import speak
 
@@ -65,13 +64,6 @@ def run_guide(conf_text: str, tmp_path: Path, *args: str, stdin: str = "",
 
 def captions(stdout: str, who: str) -> list[str]:
     return [line[len(who) + 2:] for line in stdout.splitlines() if line.startswith(f"{who}: ")]
-
-
-def rms(pcm: bytes) -> float:
-    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
-    if sys.byteorder != "little":
-        samples.byteswap()
-    return math.sqrt(sum(s * s for s in samples) / max(1, len(samples)))
 
 
 def spoken_seconds(text: str, rate: int = RATE_DEFAULT) -> float:

@@ -44,7 +44,7 @@ CUES_MAX = 0.45
 # The cues are pure sine notes at these pitches (voice/cues.py); speech is broadband.
 CUE_PITCHES = (392.0, 523.25, 659.25, 880.0, 1046.5)
 TONE_SHARE = 0.7  # a 40 ms frame with this much of its energy at one cue pitch is tonal
-# A new question is only complete after a short quiet (EARLY_PAUSE 0.25 s in voice/loop.py, at most
+# A new question is only complete after a short quiet (EARLY_PAUSE 0.3 s in voice/loop.py, at most
 # the listener's 0.5 s pause threshold), then it is decoded and routed: the reading may go on that
 # long, plus the same 300 ms the guide is allowed for a stop.
 QUESTION_STOP_WITHIN = 0.5 + STOP_WITHIN

@@ -10,7 +10,7 @@ import pytest
 import speech_recognition as sr
 
 from voice.asr_sphinx import SphinxRecognizer
-from voice.audio_in import _rms, load_wav
+from voice.audio_in import load_wav, rms
 from voice.dialogue import Session
 from voice.pack import Pack
 from voice.router import Router
@@ -43,7 +43,7 @@ def test_saved_reply_is_speech_of_the_right_length(pack: Pack, router: Router, s
     words = len(reply.text.split())
     expected = words / settings.rate * 60
     assert 0.6 * expected < seconds < 1.6 * expected, (seconds, expected)
-    assert _rms(pcm) > 500  # speech, not silence
+    assert rms(pcm) > 500  # speech, not silence
     # Heard back by the guide's own recogniser, the name at its start is understood.
     first = synthesizer.synthesize(sentences(reply.text)[0], settings)
     heard = SphinxRecognizer(pack).transcribe(
@@ -60,8 +60,8 @@ def test_rate_changes_the_length(synthesizer: Synthesizer) -> None:
 
 def test_volume_changes_the_level(synthesizer: Synthesizer) -> None:
     text = "Speaking more quietly."
-    loud = _rms(synthesizer.synthesize(text, Settings(volume=1.0)).pcm)
-    quiet = _rms(synthesizer.synthesize(text, Settings(volume=0.3)).pcm)
+    loud = rms(synthesizer.synthesize(text, Settings(volume=1.0)).pcm)
+    quiet = rms(synthesizer.synthesize(text, Settings(volume=0.3)).pcm)
     assert quiet < 0.6 * loud
 
 

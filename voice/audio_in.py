@@ -150,7 +150,7 @@ class Microphone:
         chunks = max(1, int(seconds * SAMPLE_RATE / self.source.CHUNK))
         for _ in range(chunks):
             block = self.source.stream.read(self.source.CHUNK)
-            loudest = max(loudest, _rms(block))
+            loudest = max(loudest, rms(block))
         return loudest
 
     def phrase(self, timeout: float, limit: float) -> Iterator[bytes]:
@@ -173,7 +173,8 @@ class Microphone:
         return self.recognizer.energy_threshold
 
 
-def _rms(block: bytes) -> int:
+def rms(block: bytes) -> int:
+    """Loudness of 16-bit little-endian samples (root mean square)."""
     count = len(block) // 2
     if not count:
         return 0

@@ -50,7 +50,7 @@ def run_checks(args: argparse.Namespace, notify: Callable[[str], None]) -> int:
         record("loudspeaker", False, str(exc))
 
     try:
-        with Microphone(args.mic if hasattr(args, "mic") else None) as mic:
+        with Microphone() as mic:
             print("Microphone test: please say something now, for example 'hello guide'...", flush=True)
             if synthesizer and player:
                 player.play(synthesizer.synthesize("Please say something now.", Settings()))

@@ -100,7 +100,7 @@ class Session:
                 reply.text += (f" Last time we were at {inline(self.pack.by_id[place].spoken)}. "
                                f"Say continue, or start over.")
             else:
-                reply.text += f" Ask about {self._topics()}, or say help."
+                reply.text += f" Ask about {self.topics()}, or say help."
             self._said(reply)
         reply.memory_changed = True
         return reply
@@ -134,7 +134,8 @@ class Session:
         index = self.pack.sections.index(section)
         return self.pack.sections[index + 1] if index + 1 < len(self.pack.sections) else None
 
-    def _topics(self) -> str:
+    def topics(self) -> str:
+        """The sections with items, as a spoken list: what the user can ask about."""
         return spoken_list([s.spoken.lower() for s in self.pack.sections if s.items], "or")
 
     # --- turns -------------------------------------------------------------------------
@@ -192,12 +193,12 @@ class Session:
         return self._said(Reply(f"Did you mean {spoken_list(names, 'or')}?", "clarify"))
 
     def _no(self, request: Request) -> Reply:
-        return self._said(Reply(f"Okay. You can ask about {self._topics()}, or say help.", "no"))
+        return self._said(Reply(f"Okay. You can ask about {self.topics()}, or say help.", "no"))
 
     def _unknown(self, request: Request) -> Reply:
         self.misunderstood += 1
         if self.misunderstood > 1:
-            return Reply(f"You can say {self._topics()}.", "unknown")
+            return Reply(f"You can say {self.topics()}.", "unknown")
         if not request.heard:
             start = "Sorry, I didn't hear anything."
         else:
@@ -213,13 +214,13 @@ class Session:
 
     def _end_text(self) -> str:
         return (f"That is the end of the guide. Say start over to go back to the beginning, "
-                f"or ask about {self._topics()}.")
+                f"or ask about {self.topics()}.")
 
     def _previous(self, request: Request) -> Reply:
         if self.position <= 0:
             self.position = WELCOME
             return self._said(Reply("This is the beginning of the guide. Say next to start, "
-                                    f"or ask about {self._topics()}.", "previous"))
+                                    f"or ask about {self.topics()}.", "previous"))
         return self._go(self.position - 1, "previous")
 
     def _repeat(self, request: Request) -> Reply:
@@ -267,7 +268,7 @@ class Session:
                     "what are the keys, or quit.")
         if self.position == WELCOME:
             text = (f"You can ask what {self.pack.spoken_title.lower()} is, or about its "
-                    f"{self._topics()}. Say next to go through the guide step by step, "
+                    f"{self.topics()}. Say next to go through the guide step by step, "
                     f"or read all to hear everything. {controls}")
         else:
             section, item = self.places[self.position]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from .audio_in import NoMicrophone, _rms
+from .audio_in import NoMicrophone, rms
 from .cues import cue
 from .dialogue import Reply, Session
 from .normalize import tokens
@@ -216,7 +216,7 @@ class Loop:
                 if stream is None:
                     stream = self.recognizer.stream()
                 partial = stream.accept(chunk)
-                loud = _rms(chunk) > threshold
+                loud = rms(chunk) > threshold
                 quiet = 0.0 if loud else quiet + len(chunk) / 2 / 16000
                 if loud or not timings.speech_end:
                     timings.speech_end = now
@@ -250,7 +250,7 @@ class Loop:
 
     def reprompt(self) -> str:
         wake = self.session.settings.wake_phrase
-        return (f"I'm listening. Ask about {self.session._topics()}, or say help. "
+        return (f"I'm listening. Ask about {self.session.topics()}, or say help. "
                 f"If you need a moment, I'll wait quietly: say {wake} when you want me.")
 
     def _woken(self, heard: Heard) -> tuple[bool, str]:

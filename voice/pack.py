@@ -93,9 +93,6 @@ class Pack:
             for item in section.items:
                 self.by_id[item.id] = item
 
-    def section_of(self, item_id: str) -> Section:
-        return next(s for s in self.sections if any(i.id == item_id for i in s.items))
-
     def walk(self) -> Iterator[tuple[Section, Item | None]]:
         """Reading order: each section's introduction, then its items."""
         for section in self.sections:

@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 
 from .audio_in import Microphone, NoMicrophone
 from .audio_out import NoSpeaker, Player
@@ -54,7 +55,7 @@ def start_place(pack: Pack, router: Router, start_at: str) -> str:
 def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None]) -> int:
     settings, settings_notice = load_settings()
     memory, memory_notice = load_memory(pack.id)
-    kept = settings.rate  # --rate is for this session: the saved rate stays as it was
+    saved_rate = settings.rate  # --rate is for this session: the saved rate stays as it was
     if args.rate:
         settings.rate = max(RATE_MIN, min(RATE_MAX, args.rate))
     push_to_talk = args.push_to_talk or settings.push_to_talk
@@ -64,12 +65,11 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
 
     def keep(reply: Reply) -> None:
         """Save what the user will expect to find next time, as it changes."""
+        nonlocal saved_rate
         if reply.settings_changed:
-            rate = settings.rate
-            if args.rate and reply.intent not in ("slower", "faster"):
-                settings.rate = kept
-            problem = save_settings(settings)
-            settings.rate = rate
+            if reply.intent in ("slower", "faster"):
+                saved_rate = settings.rate  # the user chose this rate: keep it
+            problem = save_settings(replace(settings, rate=saved_rate))
             if problem:
                 notify(problem)
         if reply.memory_changed:

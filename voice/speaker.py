@@ -59,13 +59,14 @@ class Voice:
         self.spoken_chars = 0
         spoken: list[Audio] = []
         finished = True
+        previous = ""
         for sentence in sentences(text):
             if stop is not None and stop.is_set():
                 finished = False
                 break
             audio = self.synthesizer.synthesize(sentence, settings)
             spoken.append(audio)
-            self.now_playing = f"{self.now_playing.split(chr(10))[-1]}\n{sentence}"
+            self.now_playing, previous = f"{previous} {sentence}", sentence
             if self.player is not None:
                 if self.first_audio_at is None:
                     self.first_audio_at = time.perf_counter()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from .audio_in import rms
+
 VOICES = ("en-us", "en-gb-x-rp")  # an American and a British voice
 SPEEDS = (140, 175)  # words per minute: unhurried, and espeak's brisk default
 NOISE_SNR_DB = 15
@@ -39,10 +41,7 @@ def load_questions(path: str | Path) -> list[tuple[str, str]]:
 
 def _rms(path: Path) -> float:
     with wave.open(str(path), "rb") as wav:
-        frames = wav.readframes(wav.getnframes())
-    count = len(frames) // 2
-    total = sum(int.from_bytes(frames[i:i + 2], "little", signed=True) ** 2 for i in range(0, count * 2, 2))
-    return math.sqrt(total / max(1, count))
+        return rms(wav.readframes(wav.getnframes()))
 
 
 def speak(text: str, voice: str, speed: int, path: Path, noisy: bool = False, pad: float = 1.0) -> Path:

@@ -64,9 +64,6 @@ class Synthesizer:
         self._default_voice = self.engine.getProperty("voice")
         self._folder = tempfile.TemporaryDirectory(prefix="voice-guide-")
 
-    def voices(self) -> list[tuple[str, str]]:
-        return [(v.id, v.name) for v in self.engine.getProperty("voices")]
-
     def _apply(self, settings: Settings) -> None:
         wanted = (settings.rate, settings.volume, settings.voice)
         if wanted == self._applied:

@@ -93,7 +93,3 @@ def guide_phrases(pack: Pack, frames: bool = True) -> list[str]:
                 phrases += [f"{lead} {name}" for lead in LEADS] + [f"{name} {t}" for t in TAILS]
     return list(dict.fromkeys(phrases))
 
-
-def guide_words(pack: Pack) -> list[str]:
-    """Every distinct word of guide_phrases, sorted: what a recogniser's dictionary needs."""
-    return sorted({w for p in guide_phrases(pack) for w in p.split()})
