@@ -44,7 +44,7 @@ CUES_MAX = 0.45
 # The cues are pure sine notes at these pitches (voice/cues.py); speech is broadband.
 CUE_PITCHES = (392.0, 523.25, 659.25, 880.0, 1046.5)
 TONE_SHARE = 0.7  # a 40 ms frame with this much of its energy at one cue pitch is tonal
-# A new question is only complete after a short quiet (EARLY_PAUSE 0.3 s in voice/loop.py, at most
+# A new question is only complete after a short quiet (EARLY_PAUSE 0.25 s in voice/loop.py, at most
 # the listener's 0.5 s pause threshold), then it is decoded and routed: the reading may go on that
 # long, plus the same 300 ms the guide is allowed for a stop.
 QUESTION_STOP_WITHIN = 0.5 + STOP_WITHIN
@@ -479,7 +479,8 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[..
         assert any(not cue for _, _, cue in before), "the reading was not playing when 'stop' was said"
         assert delay < STOP_WITHIN, (f"the guide kept speaking {delay * 1000:.0f} ms after 'stop' ended "
                                      f"(allowed {STOP_WITHIN * 1000:.0f} ms); sound after it: "
-                                     f"{_describe(after, stop.speech_end)}")
+                                     f"{_describe(after, stop.speech_end)}; heard {guide.captions('You')}, "
+                                     f"said {guide.captions('Guide')[-2:]}")
         chimes = sum(b - a for a, b, cue in after if cue)
         assert chimes <= CUES_MAX, f"{chimes:.2f} s of chimes after 'stop': {_describe(after, stop.speech_end)}"
         # Still alive and listening.

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from voice.asr_sphinx import SphinxRecognizer, cache_dir, grammar_words, model_files
+from voice.asr_sphinx import SphinxRecognizer, cache_dir, grammar_words, model_files, speech_bounds, trim_silence
 from voice.audio_in import load_wav
 from voice.pack import Pack
 from voice.pronounce import PHONES
 from voice.recognizer import make_recognizer
+from voice.speechset import speak
 from voice.vocabulary import guide_phrases
 
 
@@ -52,3 +53,22 @@ def test_decodes_a_question_whole_and_streamed(pack: Pack, tmp_path: Path) -> No
     partials = [stream.accept(pcm[i:i + 3200]) for i in range(0, len(pcm), 3200)]
     assert any(partials) and stream.finish().text == "what causes leg pain"
     assert recognizer.transcribe(b"\0\0" * 16000).text == ""  # silence is heard as nothing
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")), reason="needs espeak-ng and sox")
+def test_a_short_word_in_long_quiet_is_heard_and_a_pause_result_is_kept(pack: Pack, tmp_path: Path) -> None:
+    pcm = load_wav(speak("next", "en-us", 150, tmp_path / "next.wav", pad=2.0))
+    start, end = speech_bounds(pcm) or (0, 0)
+    assert 1.9 < start / 32000 < 2.2 and 0.1 < (end - start) / 32000 < 0.8  # only the word is loud
+    assert len(trim_silence(pcm) or b"") < len(pcm) / 3 and trim_silence(bytes(32000)) is None
+    recognizer = SphinxRecognizer(pack)
+    assert recognizer.transcribe(pcm).text == "next"  # whole, 4 s of quiet around one word
+    stream = recognizer.stream()
+    pause = end + 3200  # 0.1 s after the word
+    for piece in range(0, pause, 1024):
+        stream.accept(pcm[piece:min(piece + 1024, pause)])
+    settled = stream.settle()
+    for piece in range(pause, len(pcm), 1024):
+        stream.accept(pcm[piece:piece + 1024])
+    # Only quiet came after the pause: the transcript worked out then is the final one.
+    assert settled.text == "next" and stream.finish() is settled

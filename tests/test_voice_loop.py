@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from voice.asr_sphinx import SphinxRecognizer
+from voice.asr_sphinx import SphinxRecognizer, speech_bounds
 from voice.audio_in import load_wav
 from voice.dialogue import Session
-from voice.loop import Loop
+from voice.loop import EARLY_PAUSE, Loop
 from voice.pack import Pack
 from voice.speaker import Silent
 from voice.speechset import speak
@@ -90,6 +90,49 @@ def test_the_wake_phrase_brings_it_back(pack: Pack, recognizer: SphinxRecognizer
     assert you == ["You: what causes leg pain", "You: goodbye"]
     assert any(line == "Guide: Yes? I'm listening." for line in guide)
     assert guide.index("Guide: Yes? I'm listening.") < next(i for i, g in enumerate(guide) if "sciatica:" in g)
+
+
+CHUNK = 2048  # bytes: 64 ms, as SpeechRecognition's microphone hands them out
+
+
+def heard_until_stop(loop: Loop, pcm: bytes) -> tuple[str, float]:
+    """What the loop heard in `pcm`, and how many seconds of it were read before it stopped."""
+    read = [0]
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(pcm), CHUNK):
+            read[0] = start + CHUNK
+            yield pcm[start:start + CHUNK]
+
+    transcript = loop._recognize(chunks())
+    return (transcript.text if transcript else ""), min(read[0], len(pcm)) / 32000
+
+
+def close_spoken(text: str, folder: Path) -> bytes:
+    """Just the speech: espeak-ng ends each utterance with half a second of its own silence."""
+    pcm = load_wav(speak(text, "en-us", 150, folder / f"{text.replace(' ', '_')}.wav"))
+    start, end = speech_bounds(pcm) or (0, len(pcm))
+    return pcm[start:end]
+
+
+def test_a_complete_request_is_answered_after_a_short_pause(pack: Pack, recognizer: SphinxRecognizer,
+                                                            tmp_path: Path) -> None:
+    loop = Loop(Session(pack), recognizer, ScriptedMicrophone([], []), Silent(), out=io.StringIO())
+    question = close_spoken("what causes leg pain", tmp_path)
+    text, seconds = heard_until_stop(loop, question + bytes(3 * 32000))
+    assert text == "what causes leg pain" and loop.timings.early_stop
+    # It stopped listening a short pause after the question, not after 3 s of quiet.
+    assert seconds - len(question) / 32000 <= EARLY_PAUSE + 0.15
+
+
+def test_a_pause_inside_a_question_does_not_cut_it_short(pack: Pack, recognizer: SphinxRecognizer,
+                                                         tmp_path: Path) -> None:
+    session = Session(pack)
+    loop = Loop(session, recognizer, ScriptedMicrophone([], []), Silent(), out=io.StringIO())
+    hesitant = (close_spoken("what causes", tmp_path) + bytes(int(0.2 * 32000))
+                + close_spoken("spinal stenosis", tmp_path) + bytes(32000))
+    text, _ = heard_until_stop(loop, hesitant)
+    assert session.router.route(text).target == "spinal-stenosis", text
 
 
 def _run_twice(stdin: str, tmp_path: Path) -> str:

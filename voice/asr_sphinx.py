@@ -13,6 +13,7 @@ import random
 import struct
 from pathlib import Path
 
+import numpy as np
 from platformdirs import user_cache_dir
 from pocketsphinx import Decoder, get_model_path
 
@@ -73,6 +74,42 @@ def with_noise_floor(pcm: bytes) -> bytes:
     return audioop.add(pcm[: len(pcm) // 2 * 2], noise[: len(pcm) // 2 * 2], 2)
 
 
+_BLOCK = SAMPLE_RATE // 50  # 20 ms of samples: the resolution of the speech bounds
+SPEECH_MARGIN = 0.2  # seconds of quiet kept either side of the speech
+
+
+def speech_bounds(pcm: bytes) -> tuple[int, int] | None:
+    """Byte offsets of the first and last loud 20 ms of `pcm`, judged against this recording's
+    own quiet and loud parts (so a noisy room or a distant microphone is judged fairly);
+    None when nothing in it stands out."""
+    count = len(pcm) // 2 // _BLOCK
+    if count < 3:
+        return None
+    blocks = np.frombuffer(pcm[: count * _BLOCK * 2], dtype="<i2").astype(np.float32).reshape(count, _BLOCK)
+    levels = np.sqrt((blocks * blocks).mean(axis=1))
+    floor, peak = np.percentile(levels, 10), np.percentile(levels, 95)
+    loud = np.flatnonzero(levels > max(2 * floor, floor + 0.1 * (peak - floor), 50.0))
+    if not len(loud):
+        return None
+    return int(loud[0]) * _BLOCK * 2, (int(loud[-1]) + 1) * _BLOCK * 2
+
+
+def trim_silence(pcm: bytes, margin: float = SPEECH_MARGIN) -> bytes | None:
+    """The speech with `margin` seconds either side, or None when nothing stands out.
+    PocketSphinx normalises levels over the whole utterance: long quiet stretches around a
+    short word ("next") swamp the word's own levels and it is misheard (clean round trip 87.5%
+    untrimmed, 95.8% trimmed; also faster)."""
+    bounds = speech_bounds(pcm)
+    if bounds is None:
+        return None
+    keep = int(margin * SAMPLE_RATE) * 2
+    speech = pcm[max(0, bounds[0] - keep): bounds[1] + keep]
+    # Listening may start late, with the first word's first sound: quiet is added up to the
+    # margin, or "stop" is heard as "too loud" for want of a quiet start to compare with.
+    before, after = max(0, keep - bounds[0]), max(0, bounds[1] + keep - len(pcm))
+    return bytes(before) + speech + bytes(after)
+
+
 _VOWELS = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 
 
@@ -98,6 +135,7 @@ class SphinxStream:
         # decoder's level estimates, and the final whole-phrase pass must start clean.
         self.decoder = recognizer.streamer
         self.audio = bytearray()
+        self.settled: tuple[int, Transcript] | None = None  # audio length, its transcript
         self.decoder.start_utt()
 
     def accept(self, pcm: bytes) -> str:
@@ -106,10 +144,20 @@ class SphinxStream:
         hyp = self.decoder.hyp()
         return hyp.hypstr if hyp else ""
 
+    def settle(self) -> Transcript:
+        # A second pass over the whole utterance is markedly better than the streamed one
+        # (clean round trip 106/120 against 72/120). Done at each pause, it is usually ready
+        # by the time the pause turns out to be the end of the request.
+        self.settled = len(self.audio), self.recognizer.transcribe(bytes(self.audio))
+        return self.settled[1]
+
     def finish(self) -> Transcript:
         self.decoder.end_utt()
-        # A second pass over the whole utterance is markedly better than the streamed one.
-        return self.recognizer.transcribe(bytes(self.audio))
+        if self.settled is not None:
+            bounds = speech_bounds(bytes(self.audio))
+            if bounds is None or bounds[1] <= self.settled[0]:
+                return self.settled[1]  # nothing said since the pause: the same transcript
+        return self.settle()
 
 
 class SphinxRecognizer:
@@ -146,7 +194,10 @@ class SphinxRecognizer:
         return hyp.hypstr.strip() if hyp else ""
 
     def transcribe(self, pcm: bytes) -> Transcript:
-        pcm = with_noise_floor(pcm)
+        speech = trim_silence(pcm)
+        if speech is None:
+            return Transcript("", 0.0, "sphinx")  # an even hum or silence: nothing was said
+        pcm = with_noise_floor(speech)
         text = self._decode(self.decoder, pcm)
         if text:
             # A grammar match has no posterior probability; it is a whole known phrase.

@@ -27,13 +27,20 @@ class VoskStream:
     def __init__(self, recognizer: vosk.KaldiRecognizer) -> None:
         self.recognizer = recognizer
         self.final: list[str] = []
+        self.heard = ""  # the best guess so far
 
     def accept(self, pcm: bytes) -> str:
         if self.recognizer.AcceptWaveform(pcm):
             self.final.append(_transcript(self.recognizer.Result()).text)
-            return " ".join(self.final)
-        partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
-        return " ".join([*self.final, partial]).strip()
+            self.heard = " ".join(self.final)
+        else:
+            partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
+            self.heard = " ".join([*self.final, partial]).strip()
+        return self.heard
+
+    def settle(self) -> Transcript:
+        # Vosk's streamed result is already its best; finishing early would end the utterance.
+        return Transcript(self.heard, 1.0, "vosk")
 
     def finish(self) -> Transcript:
         last = _transcript(self.recognizer.FinalResult())

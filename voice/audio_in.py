@@ -117,7 +117,9 @@ class Microphone:
     def __enter__(self) -> Microphone:
         try:
             with quiet_stderr():
-                self.source = sr.Microphone(device_index=self.device, sample_rate=SAMPLE_RATE)
+                # 32 ms pieces (SpeechRecognition's default is 64 ms): the end of a request
+                # is noticed sooner, and every answer starts that much earlier.
+                self.source = sr.Microphone(device_index=self.device, sample_rate=SAMPLE_RATE, chunk_size=512)
                 self.source.__enter__()
             if self.source.stream is None:
                 # SpeechRecognition swallows the error when the input stream cannot open.

@@ -34,7 +34,7 @@ from .vocabulary import STOPWORDS
 
 LISTEN_TIMEOUT = 8.0  # seconds of silence after a prompt before the one gentle reprompt
 PHRASE_LIMIT = 12.0  # nobody asks a question longer than this; noise might never stop
-EARLY_PAUSE = 0.3  # a complete request followed by this much quiet needs no longer wait
+EARLY_PAUSE = 0.25  # a complete request followed by this much quiet needs no longer wait
 EARLY_CONFIDENCE = 0.8
 SLICE = 0.3  # while speaking or asleep, listen in slices this long so keys are seen soon
 # What may cut in while the guide speaks, as soon as it is heard.
@@ -205,6 +205,8 @@ class Loop:
     def _recognize(self, chunks: Iterator[bytes], speaking: bool = False) -> Transcript | None:
         stream = None
         quiet = 0.0
+        spoke = False
+        settled: Transcript | None = None  # everything said up to the current pause
         timings = Timings()
         # Quiet is judged against the room's level from calibration: SpeechRecognition's own
         # threshold rises while someone speaks, which would hear the end of a word as quiet.
@@ -217,15 +219,26 @@ class Loop:
                     stream = self.recognizer.stream()
                 partial = stream.accept(chunk)
                 loud = rms(chunk) > threshold
+                pause_began = not loud and quiet == 0.0 and spoke
                 quiet = 0.0 if loud else quiet + len(chunk) / 2 / 16000
                 if loud or not timings.speech_end:
                     timings.speech_end = now
-                if not partial:
-                    continue
-                request = router.route(partial, self.session.choices)
-                if speaking and request.intent in BARGE_IN and request.confidence >= EARLY_CONFIDENCE:
-                    self.stop_speaking.set()  # "stop" works at once, not after the pause
-                if quiet >= EARLY_PAUSE and _complete(partial, request):
+                if loud:
+                    spoke, settled = True, None
+                if pause_began and not speaking:
+                    # The careful transcript is worked out while the pause is still being
+                    # timed, so that if the request is complete the answer can start at once.
+                    # (Not while the guide speaks: each pause in its own echo would cost a
+                    # decode that holds up the speaking thread.)
+                    settled = stream.settle()
+                if speaking and partial:
+                    request = router.route(partial, self.session.choices)
+                    if request.intent in BARGE_IN and request.confidence >= EARLY_CONFIDENCE:
+                        self.stop_speaking.set()  # "stop" works at once, not after the pause
+                    if quiet >= EARLY_PAUSE and _complete(partial, request):
+                        break
+                if (settled is not None and quiet >= EARLY_PAUSE
+                        and _complete(settled.text, router.route(settled.text, self.session.choices))):
                     # A whole request and a short pause: answer now rather than wait out the
                     # listener's full pause threshold.
                     timings.early_stop = True

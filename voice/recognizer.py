@@ -32,6 +32,9 @@ class Stream(Protocol):
     def accept(self, pcm: bytes) -> str:
         """Feed audio; returns the best guess so far."""
 
+    def settle(self) -> Transcript:
+        """The speaker has paused: the best transcript of everything so far (the stream goes on)."""
+
     def finish(self) -> Transcript:
         """No more audio: the final transcript."""
 
