@@ -47,17 +47,19 @@ class Player:
         step = _BLOCK * 2
         for start in range(0, len(audio.pcm), step):
             if stop is not None and stop.is_set():
-                # Closing discards what is still buffered (stopping would play it out first),
-                # so the voice stops now; the next reply opens a fresh stream.
-                with quiet_stderr():
-                    stream.close()
-                del self._streams[audio.rate]
+                self.silence()
                 return False
             stream.write(audio.pcm[start:start + step])
         return True
 
-    def close(self) -> None:
-        for stream in self._streams.values():
-            stream.close()  # closing discards what is still buffered, unlike stop_stream
+    def silence(self) -> None:
+        """Drop whatever is still buffered: closing discards it (stopping would play it out
+        first), so the voice stops now; the next sound opens a fresh stream."""
+        with quiet_stderr():
+            for stream in self._streams.values():
+                stream.close()
         self._streams.clear()
+
+    def close(self) -> None:
+        self.silence()
         self.audio.terminate()

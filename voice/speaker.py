@@ -61,10 +61,14 @@ class Voice:
         finished = True
         previous = ""
         for sentence in sentences(text):
-            if stop is not None and stop.is_set():
+            audio = None if stop is not None and stop.is_set() else self.synthesizer.synthesize(sentence, settings)
+            if audio is None or (stop is not None and stop.is_set()):
+                # Stopped between sentences: the end of the last one may still be buffered in
+                # the sound device.
+                if self.player is not None and hasattr(self.player, "silence"):
+                    self.player.silence()
                 finished = False
                 break
-            audio = self.synthesizer.synthesize(sentence, settings)
             spoken.append(audio)
             self.now_playing, previous = f"{previous} {sentence}", sentence
             if self.player is not None:
