@@ -206,7 +206,7 @@ class Loop:
         stream = None
         quiet = 0.0
         spoke = False
-        settled: Transcript | None = None  # everything said up to the current pause
+        complete = False  # what was heard up to this pause is a whole request
         timings = Timings()
         # Quiet is judged against the room's level from calibration: SpeechRecognition's own
         # threshold rises while someone speaks, which would hear the end of a word as quiet.
@@ -224,21 +224,20 @@ class Loop:
                 if loud or not timings.speech_end:
                     timings.speech_end = now
                 if loud:
-                    spoke, settled = True, None
-                if pause_began and not speaking:
+                    spoke, complete = True, False
+                if speaking:
+                    request = router.route(partial, self.session.choices) if partial else None
+                    if request is not None and request.intent in BARGE_IN and request.confidence >= EARLY_CONFIDENCE:
+                        self.stop_speaking.set()  # "stop" works at once, not after the pause
+                    complete = request is not None and _complete(partial, request)
+                elif pause_began:
                     # The careful transcript is worked out while the pause is still being
                     # timed, so that if the request is complete the answer can start at once.
                     # (Not while the guide speaks: each pause in its own echo would cost a
                     # decode that holds up the speaking thread.)
-                    settled = stream.settle()
-                if speaking and partial:
-                    request = router.route(partial, self.session.choices)
-                    if request.intent in BARGE_IN and request.confidence >= EARLY_CONFIDENCE:
-                        self.stop_speaking.set()  # "stop" works at once, not after the pause
-                    if quiet >= EARLY_PAUSE and _complete(partial, request):
-                        break
-                if (settled is not None and quiet >= EARLY_PAUSE
-                        and _complete(settled.text, router.route(settled.text, self.session.choices))):
+                    settled = stream.settle().text
+                    complete = _complete(settled, router.route(settled, self.session.choices))
+                if quiet >= EARLY_PAUSE and complete:
                     # A whole request and a short pause: answer now rather than wait out the
                     # listener's full pause threshold.
                     timings.early_stop = True

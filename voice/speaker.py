@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from .audio_out import Player
 from .settings import Settings
 from .tts import Audio, Synthesizer, sentences
 
@@ -41,7 +42,7 @@ class Silent:
 class Voice:
     """Synthesises each sentence and plays it (if a player is given) before the next."""
 
-    def __init__(self, synthesizer: Synthesizer, player: object | None = None,
+    def __init__(self, synthesizer: Synthesizer, player: Player | None = None,
                  save_dir: str | Path | None = None) -> None:
         self.synthesizer = synthesizer
         self.player = player
@@ -65,7 +66,7 @@ class Voice:
             if audio is None or (stop is not None and stop.is_set()):
                 # Stopped between sentences: the end of the last one may still be buffered in
                 # the sound device.
-                if self.player is not None and hasattr(self.player, "silence"):
+                if self.player is not None:
                     self.player.silence()
                 finished = False
                 break
