@@ -33,12 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from voice.audio_in import load_wav
-from voice.pack import find_pack, load_pack
-from voice.packtests import request_matches
+from voice.app.packtests import request_matches
+from voice.content.pack import find_pack, load_pack
+from voice.hearing.speechset import build, load_questions, speech_tests_path
+from voice.hearing.wav import load_wav
 from voice.quiet import quiet_stderr
-from voice.router import Router
-from voice.speechset import build, load_questions, speech_tests_path
+from voice.understanding.router import Router
+from voice.understanding.vocabulary import recognizer_phrases
 
 RATE = 16000  # both recordings: s16le mono 16 kHz, so sample positions are times
 WIN = 160  # 10 ms analysis windows
@@ -72,8 +73,19 @@ class Track:
         self.path = path
         with open(path, "wb") as out:
             self.proc = subprocess.Popen(
-                ["parec", f"--device={device}", "--raw", "--format=s16le", f"--rate={RATE}", "--channels=1",
-                 f"--latency-msec={PAREC_LATENCY_MS}"], stdout=out, stderr=subprocess.DEVNULL, env=env)
+                [
+                    "parec",
+                    f"--device={device}",
+                    "--raw",
+                    "--format=s16le",
+                    f"--rate={RATE}",
+                    "--channels=1",
+                    f"--latency-msec={PAREC_LATENCY_MS}",
+                ],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
         self.anchor = math.inf  # monotonic time of sample 0 (as if the recording never paused)
         self.loud: list[bool] = []  # one flag per window
         self._read = 0
@@ -107,7 +119,7 @@ class Track:
         pcm = array("h")
         pcm.frombytes(data[:usable])
         for i in range(0, len(pcm), WIN):
-            block = pcm[i:i + WIN]
+            block = pcm[i : i + WIN]
             self.loud.append(max(block) > LOUD or -min(block) > LOUD)
 
     def at(self, t: float) -> int:
@@ -177,9 +189,21 @@ class Bench:
 
     # --- the audio server -------------------------------------------------------------
     def start_pulse(self) -> None:
-        subprocess.run(["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--load=module-native-protocol-unix",
-                        "--load=module-null-sink sink_name=speaker", "--load=module-null-sink sink_name=micfeed"],
-                       env=self.env, check=True, timeout=20, capture_output=True)
+        subprocess.run(
+            [
+                "pulseaudio",
+                "-D",
+                "-n",
+                "--exit-idle-time=-1",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=speaker",
+                "--load=module-null-sink sink_name=micfeed",
+            ],
+            env=self.env,
+            check=True,
+            timeout=20,
+            capture_output=True,
+        )
         pid_file = Path(self.env["XDG_RUNTIME_DIR"]) / "pulse" / "pid"
         self.pulse_pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
         self.pactl("set-default-sink", "speaker")
@@ -213,8 +237,14 @@ class Bench:
 
     def probe(self) -> bool:
         """Does a PyAudio default output stream show up as a sink input on our server?"""
-        child = subprocess.Popen([sys.executable, "-c", PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, env=self.env, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", PROBE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
+            text=True,
+        )
         try:
             ready = _readline(child.stdout, 15.0) == "open"
             return ready and bool(self.pactl("list", "short", "sink-inputs").strip())
@@ -274,8 +304,13 @@ class Bench:
     def start_guide(self, *extra: str) -> tuple[subprocess.Popen, float]:
         with open(self.work / "guide.stdout", "a") as out, open(self.work / "guide.stderr", "a") as err:
             started = time.monotonic()
-            proc = subprocess.Popen([self.exe, "run", "--engine", "sphinx", "--guide", "leg_pain", *extra],
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=self.env)
+            proc = subprocess.Popen(
+                [self.exe, "run", "--engine", "sphinx", "--guide", "leg_pain", *extra],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=self.env,
+            )
         self.guide = proc
         return proc, started
 
@@ -306,12 +341,15 @@ class Bench:
         for number, turn in enumerate(turns, 1):
             if time.monotonic() > self.deadline - 30:
                 print(f"time limit: stopping after {number - 1} questions", file=sys.stderr)
-                del turns[number - 1:]
+                del turns[number - 1 :]
                 break
             self.ask(speaker, mic, turn, timings)
             if self.args.verbose:
-                print(f"  {number:2d}/{len(turns)} {turn.say!r}: {[t.get('heard') for t in turn.timings]}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  {number:2d}/{len(turns)} {turn.say!r}: {[t.get('heard') for t in turn.timings]}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         rss = _rss_kb(proc.pid)
         self.guide = None
         _end(proc, signal.SIGINT)
@@ -321,8 +359,13 @@ class Bench:
         before = _lines(timings)
         duration = _wav_seconds(turn.path)
         turn.played_at = time.monotonic()
-        subprocess.run(["paplay", "--device=micfeed", str(turn.path)], env=self.env, check=True,
-                       timeout=duration + 15, capture_output=True)
+        subprocess.run(
+            ["paplay", "--device=micfeed", str(turn.path)],
+            env=self.env,
+            check=True,
+            timeout=duration + 15,
+            capture_output=True,
+        )
         ended = time.monotonic()
         self.wait(lambda: False, 0.1)  # let the last of the question reach the mic recording
         # paplay and the guide's reply may overlap (an early stop answers during the trailing pad).
@@ -331,8 +374,10 @@ class Bench:
             raise BenchError(f"the question '{turn.say}' never reached micfeed.monitor")
         turn.speech_end = mic.time(last + 1)  # the end of the last loud window
         start = speaker.at(turn.played_at)  # quiet then: the previous reply had finished
-        got = self.wait(lambda: speaker.first_loud(start) is not None,
-                        max(0.0, turn.speech_end + FIRST_AUDIO_MAX - time.monotonic()))
+        got = self.wait(
+            lambda: speaker.first_loud(start) is not None,
+            max(0.0, turn.speech_end + FIRST_AUDIO_MAX - time.monotonic()),
+        )
         if got:
             turn.reply = speaker.first_loud(start)
             self.gate(mic, True)
@@ -432,10 +477,10 @@ def _offline(turns: list[Turn], router: Router, pack: object) -> dict:
     """The guide's recogniser and SpeechRecognition's stock recognize_sphinx on the same files."""
     import speech_recognition as sr
 
-    from voice.asr_sphinx import SphinxRecognizer
+    from voice.hearing.sphinx_engine import SphinxRecognizer
 
     audio = [(turn, load_wav(turn.path)) for turn in turns]
-    guide = SphinxRecognizer(pack)  # type: ignore[arg-type]
+    guide = SphinxRecognizer(recognizer_phrases(pack))  # type: ignore[arg-type]
     generic = sr.Recognizer()
 
     def stock(pcm: bytes) -> str:
@@ -456,20 +501,35 @@ def _offline(turns: list[Turn], router: Router, pack: object) -> dict:
             factors.append(took / (len(pcm) / 2 / RATE))
             right += request_matches(router.route(text), turn.expect)
             texts.append(text)
-        out[label] = {"right": right, "total": len(audio), "median_s": statistics.median(seconds),
-                      "rtf_median": statistics.median(factors), "texts": texts}
+        out[label] = {
+            "right": right,
+            "total": len(audio),
+            "median_s": statistics.median(seconds),
+            "rtf_median": statistics.median(factors),
+            "texts": texts,
+        }
     return out
 
 
-def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int | None,
-             offline: dict, routing: str, router: Router, gate: bool) -> dict:
+def _summary(
+    turns: list[Turn],
+    speaker: Track,
+    startups: list[float],
+    rss: int | None,
+    offline: dict,
+    routing: str,
+    router: Router,
+    gate: bool,
+) -> dict:
     gaps = [speaker.time(t.reply) - t.speech_end for t in turns if t.reply is not None and t.speech_end is not None]
     # The same end of speech from the file and paplay's start: how late paplay's audio lands.
     paplay_lag = [t.speech_end - (t.played_at + t.file_end) for t in turns if t.speech_end is not None]
     records = [t.timings[0] for t in turns if t.timings]
     pauses = [t.pause for t in turns if t.reply is not None]
-    internal = {key: {"p50": _pct([r[key] for r in records], 0.5), "p95": _pct([r[key] for r in records], 0.95)}
-                for key in ("end_of_speech_s", "recognition_s", "routing_s", "synthesis_s", "end_to_audio_s")}
+    internal = {
+        key: {"p50": _pct([r[key] for r in records], 0.5), "p95": _pct([r[key] for r in records], 0.95)}
+        for key in ("end_of_speech_s", "recognition_s", "routing_s", "synthesis_s", "end_to_audio_s")
+    }
     return {
         "questions": len(turns),
         "answered": len(gaps),
@@ -479,8 +539,9 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
         "longest_pause_in_reply_s": {"p50": _pct(pauses, 0.5), "max": max(pauses, default=None)},
         "early_stop_rate": sum(r["early_stop"] for r in records) / len(records) if records else None,
         # What the running guide heard, routed afresh (its timings line has no section or item).
-        "live_heard_as_expected": sum(bool(t.timings) and request_matches(router.route(t.timings[0]["heard"]), t.expect)
-                                      for t in turns),
+        "live_heard_as_expected": sum(
+            bool(t.timings) and request_matches(router.route(t.timings[0]["heard"]), t.expect) for t in turns
+        ),
         "startup_s": {"median": statistics.median(startups) if startups else None, "runs": startups},
         "rss_mb": rss / 1024 if rss else None,
         "recognition_rtf_median": offline["guide"]["rtf_median"],
@@ -488,11 +549,19 @@ def _summary(turns: list[Turn], speaker: Track, startups: list[float], rss: int 
         "paplay_lag_median_s": statistics.median(paplay_lag) if paplay_lag else None,
         "audio_routing": routing,
         "mic_gate": gate,
-        "per_question": [{"say": t.say, "expect": t.expect, "heard": [r.get("heard") for r in t.timings],
-                          "guide_timings": t.timings,
-                          "longest_pause_s": t.pause,
-                          "gap_s": speaker.time(t.reply) - t.speech_end
-                          if t.reply is not None and t.speech_end is not None else None} for t in turns],
+        "per_question": [
+            {
+                "say": t.say,
+                "expect": t.expect,
+                "heard": [r.get("heard") for r in t.timings],
+                "guide_timings": t.timings,
+                "longest_pause_s": t.pause,
+                "gap_s": speaker.time(t.reply) - t.speech_end
+                if t.reply is not None and t.speech_end is not None
+                else None,
+            }
+            for t in turns
+        ],
     }
 
 
@@ -501,8 +570,10 @@ def _print_table(s: dict) -> None:
         return "n/a" if value is None else f"{value:.3f}{unit}"
 
     gap = s["end_of_speech_to_reply_s"]
-    print(f"voice-guide latency: {s['questions']} spoken questions (en-us, 150 wpm, clean), engine sphinx, "
-          f"{s['answered']} answered")
+    print(
+        f"voice-guide latency: {s['questions']} spoken questions (en-us, 150 wpm, clean), engine sphinx, "
+        f"{s['answered']} answered"
+    )
     print(f"{'measure':44s} {'p50':>9s} {'p95':>9s}")
     print(f"{'end of speech -> first reply audio (parec)':44s} {f(gap['p50']):>9s} {f(gap['p95']):>9s}")
     for key, value in s["guide_timings"].items():
@@ -519,18 +590,22 @@ def _print_table(s: dict) -> None:
     print(f"{'guide resident memory (VmRSS) after questions':44s} {'n/a' if rss is None else f'{rss:.1f} MB':>9s}")
     print(f"{'recognition real-time factor (median)':44s} {f(s['recognition_rtf_median'], ''):>9s}")
     print(f"\noffline, same {s['questions']} files: {'accuracy':>16s} {'median time':>12s}")
-    for label, name in (("guide", "guide's PocketSphinx (grammar + n-gram)"),
-                        ("recognize_sphinx", "SpeechRecognition recognize_sphinx")):
+    for label, name in (
+        ("guide", "guide's PocketSphinx (grammar + n-gram)"),
+        ("recognize_sphinx", "SpeechRecognition recognize_sphinx"),
+    ):
         d = s["offline"][label]
         acc = f"{d['right']}/{d['total']} ({d['right'] / d['total']:.0%})"
         print(f"  {name:40s} {acc:>12s} {f(d['median_s']):>12s}")
     print(f"\nlive turns routed to the expected kind of answer: {s['live_heard_as_expected']}/{s['questions']}")
-    print(f"notes: gaps are measured on parec recordings of both null-sink monitors ({PAREC_LATENCY_MS} ms "
-          f"fragments; clocks anchored by the smallest observed delivery delay), so each end is late by a few "
-          f"ms up to one fragment and the two mostly cancel; paplay's audio landed {f(s['paplay_lag_median_s'])} "
-          f"after its start + the file's speech end (median). RTF is decode time over the whole file, 2 s of "
-          f"padding included. Audio routing: {s['audio_routing']}. micfeed suspended while the guide "
-          f"speaks: {s['mic_gate']} (works around its stale microphone backlog).")
+    print(
+        f"notes: gaps are measured on parec recordings of both null-sink monitors ({PAREC_LATENCY_MS} ms "
+        f"fragments; clocks anchored by the smallest observed delivery delay), so each end is late by a few "
+        f"ms up to one fragment and the two mostly cancel; paplay's audio landed {f(s['paplay_lag_median_s'])} "
+        f"after its start + the file's speech end (median). RTF is decode time over the whole file, 2 s of "
+        f"padding included. Audio routing: {s['audio_routing']}. micfeed suspended while the guide "
+        f"speaks: {s['mic_gate']} (works around its stale microphone backlog)."
+    )
 
 
 def main() -> int:
@@ -540,11 +615,17 @@ def main() -> int:
     parser.add_argument("--startup-runs", type=int, default=3, help="start-up measurements, the main run included")
     parser.add_argument("--max-reply", type=float, default=300.0, help="longest wait for one reply to finish (s)")
     parser.add_argument("--max-minutes", type=float, default=35.0, help="overall time limit")
-    parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"),
-                        help="cache of spoken question WAVs (shared with speech_accuracy.py)")
-    parser.add_argument("--mic-gate", action="store_true",
-                        help="suspend micfeed while the guide speaks (for a guide that does not read its "
-                             "microphone while speaking and so hears stale audio afterwards)")
+    parser.add_argument(
+        "--folder",
+        default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"),
+        help="cache of spoken question WAVs (shared with speech_accuracy.py)",
+    )
+    parser.add_argument(
+        "--mic-gate",
+        action="store_true",
+        help="suspend micfeed while the guide speaks (for a guide that does not read its "
+        "microphone while speaking and so hears stale audio afterwards)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the recordings and logs (the folder is printed)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one progress line per question on stderr")
     args = parser.parse_args()
@@ -556,7 +637,7 @@ def main() -> int:
     router = Router(pack)
     eligible = [q for q in load_questions(speech_tests_path(pack_path)) if q[1] not in SKIP]
     eligible.sort(key=lambda q: LAST.get(q[1], 0))
-    eligible = eligible[:args.questions] if args.questions else eligible
+    eligible = eligible[: args.questions] if args.questions else eligible
     spoken = build(eligible, Path(args.folder), voices=("en-us",), speeds=(150,), noisy=(False,))
     turns = [Turn(s.say, s.expect, s.path, file_end=_last_loud_in_file(s.path)) for s in spoken]
 

@@ -11,9 +11,9 @@ import argparse
 import statistics
 import time
 
-from voice.pack import find_pack, load_pack
-from voice.packtests import load_tests, pack_tests_path
-from voice.router import Router
+from voice.app.packtests import load_tests, pack_tests_path
+from voice.content.pack import find_pack, load_pack
+from voice.understanding.router import Router
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -51,9 +51,11 @@ def main() -> None:
     print(f"utterances: {len(sayings)}, repeats: {args.repeat}")
     print(f"pack load: median {statistics.median(loads) * ms:.2f} ms (target < 50 ms)")
     print(f"router build: {build * ms:.1f} ms")
-    print(f"route, first pass: p50 {percentile(cold, .5) * ms:.3f} ms, p95 {percentile(cold, .95) * ms:.3f} ms")
-    print(f"route, repeated:   p50 {percentile(warm, .5) * ms:.3f} ms, p95 {percentile(warm, .95) * ms:.3f} ms"
-          f" (target p95 < 1 ms)")
+    print(f"route, first pass: p50 {percentile(cold, 0.5) * ms:.3f} ms, p95 {percentile(cold, 0.95) * ms:.3f} ms")
+    print(
+        f"route, repeated:   p50 {percentile(warm, 0.5) * ms:.3f} ms, p95 {percentile(warm, 0.95) * ms:.3f} ms"
+        f" (target p95 < 1 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from voice import models
 from voice.errors import GuideError
+from voice.hearing import models
 
 URL = f"https://alphacephei.com/vosk/models/{models.SMALL_ENGLISH}.zip"
 # SHA-256 of that archive as published and pinned by other projects that install it.
@@ -35,8 +35,12 @@ def download(url: str, target: Path) -> str:
             done += len(chunk)
             if total:
                 filled = int(30 * done / total)
-                print(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done / total:4.0%} of {total >> 20} MB",
-                      end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done / total:4.0%} of {total >> 20} MB",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
     print(file=sys.stderr)
     return digest.hexdigest()
 
@@ -52,12 +56,14 @@ def main() -> int:
         try:
             got = download(URL, archive)
         except OSError as exc:
-            print(f"Download failed ({exc}). Check the internet connection, or copy the model from a USB "
-                  f"stick and run: voice-guide models install FILE.zip", file=sys.stderr)
+            print(
+                f"Download failed ({exc}). Check the internet connection, or copy the model from a USB "
+                f"stick and run: voice-guide models install FILE.zip",
+                file=sys.stderr,
+            )
             return 1
         if got != SHA256:
-            print(f"The download is damaged or not the expected file (checksum {got}). Try again.",
-                  file=sys.stderr)
+            print(f"The download is damaged or not the expected file (checksum {got}). Try again.", file=sys.stderr)
             return 1
         try:
             target = models.install(archive, args.to)

@@ -14,12 +14,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from voice.audio_in import load_wav
-from voice.pack import find_pack, load_pack
-from voice.packtests import request_matches
-from voice.recognizer import make_recognizer
-from voice.router import Router
-from voice.speechset import build, load_questions, speech_tests_path
+from voice.app.packtests import request_matches
+from voice.content.pack import find_pack, load_pack
+from voice.hearing.engines import make_recognizer
+from voice.hearing.speechset import build, load_questions, speech_tests_path
+from voice.hearing.wav import load_wav
+from voice.understanding.router import Router
+from voice.understanding.vocabulary import recognizer_phrases
 
 
 def main() -> None:
@@ -34,14 +35,20 @@ def main() -> None:
     pack = load_pack(path)
     router = Router(pack)
     spoken = build(load_questions(speech_tests_path(path)), Path(args.folder))
-    recognizer = make_recognizer(pack, args.engine, args.model)
+    recognizer = make_recognizer(recognizer_phrases(pack), args.engine, args.model)
     runs = [("guide", recognizer.transcribe)]
     if args.baseline:
         import speech_recognition as sr
 
         generic = sr.Recognizer()
-        runs.append(("recognize_sphinx", lambda pcm: type("T", (), {
-            "text": _safe(lambda: generic.recognize_sphinx(sr.AudioData(pcm, 16000, 2)))})()))
+        runs.append(
+            (
+                "recognize_sphinx",
+                lambda pcm: type(
+                    "T", (), {"text": _safe(lambda: generic.recognize_sphinx(sr.AudioData(pcm, 16000, 2)))}
+                )(),
+            )
+        )
     for label, transcribe in runs:
         right: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
         seconds = audio = 0.0
@@ -57,10 +64,10 @@ def main() -> None:
             cell[0] += ok
             cell[1] += 1
             if not ok:
-                misses.append(f"  {item.voice} {item.speed} {'noisy' if item.noisy else 'clean'}: "
-                              f"'{item.say}' heard as '{text}'")
-        print(f"\n{label}: real-time factor {seconds / audio:.3f} ({seconds / len(spoken) * 1000:.0f} ms "
-              f"per question)")
+                misses.append(
+                    f"  {item.voice} {item.speed} {'noisy' if item.noisy else 'clean'}: '{item.say}' heard as '{text}'"
+                )
+        print(f"\n{label}: real-time factor {seconds / audio:.3f} ({seconds / len(spoken) * 1000:.0f} ms per question)")
         for condition in ("clean", "noisy"):
             cells = [(v, right[(v, condition)]) for v in sorted({k[0] for k in right})]
             total = [sum(c[0] for _, c in cells), sum(c[1] for _, c in cells)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voice.pack import Pack, find_pack, load_pack
-from voice.router import Router
+from voice.content.pack import Pack, find_pack, load_pack
+from voice.understanding.router import Router
 
 
 @pytest.fixture(scope="session")

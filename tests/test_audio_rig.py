@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from voice.audio_in import rms
-from voice.settings import RATE_DEFAULT
-from voice.speechset import speak
+from voice.conversation.settings import RATE_DEFAULT
+from voice.hearing.levels import rms
+from voice.hearing.speechset import speak
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox missing")
@@ -43,27 +43,37 @@ def _to_file(played: Path) -> str:
 
 
 def _from_file(mic: Path) -> str:
-    return (f'pcm.from_file {{\n  type file\n  slave.pcm "null16k"\n  file "/dev/null"\n'
-            f'  infile "{mic}"\n  format "raw"\n}}\n{NULL16K}')
+    return (
+        f'pcm.from_file {{\n  type file\n  slave.pcm "null16k"\n  file "/dev/null"\n'
+        f'  infile "{mic}"\n  format "raw"\n}}\n{NULL16K}'
+    )
 
 
 def _limit_files() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
 
 
-def run_guide(conf_text: str, tmp_path: Path, *args: str, stdin: str = "",
-              timeout: float = 180) -> subprocess.CompletedProcess:
+def run_guide(
+    conf_text: str, tmp_path: Path, *args: str, stdin: str = "", timeout: float = 180
+) -> subprocess.CompletedProcess:
     """`voice-guide run ARGS` with ALSA configured by `conf_text` (added to the system config)."""
     conf = tmp_path / "asound.conf"
     conf.write_text(conf_text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "VOICE_GUIDE_DEBUG_AUDIO"}
     env["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{conf}"  # `null` comes from the system file
-    return subprocess.run([sys.executable, "-m", "voice", "run", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=_limit_files)
+    return subprocess.run(
+        [sys.executable, "-m", "voice", "run", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_files,
+    )
 
 
 def captions(stdout: str, who: str) -> list[str]:
-    return [line[len(who) + 2:] for line in stdout.splitlines() if line.startswith(f"{who}: ")]
+    return [line[len(who) + 2 :] for line in stdout.splitlines() if line.startswith(f"{who}: ")]
 
 
 def spoken_seconds(text: str, rate: int = RATE_DEFAULT) -> float:
@@ -141,8 +151,9 @@ def test_no_loudspeaker_still_prints_replies(tmp_path: Path) -> None:
 def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
     saved = tmp_path / "saved"
     conf = _asym("null", "null")  # a loudspeaker that keeps nothing: only the saved files matter
-    out = run_guide(conf, tmp_path, "--typed", "--save-audio", str(saved),
-                    stdin="what causes leg pain\nnext\nquit\n", timeout=60)
+    out = run_guide(
+        conf, tmp_path, "--typed", "--save-audio", str(saved), stdin="what causes leg pain\nnext\nquit\n", timeout=60
+    )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     replies = captions(out.stdout, "Guide")
     files = sorted(saved.glob("*.wav"))
@@ -164,8 +175,14 @@ def test_check_reports_every_part(tmp_path: Path) -> None:
     conf = tmp_path / "asound.conf"
     conf.write_text(_asym("to_file", "from_file", _to_file(played) + _from_file(mic)), encoding="utf-8")
     env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
-    out = subprocess.run([sys.executable, "-m", "voice", "check", "--engine", "sphinx"], env=env,
-                         capture_output=True, text=True, timeout=120, preexec_fn=_limit_files)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "check", "--engine", "sphinx"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_files,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     for part in ("guide", "voice", "loudspeaker", "microphone", "recogniser"):
         assert f"OK      {part}:" in out.stdout, out.stdout
@@ -176,8 +193,14 @@ def test_check_explains_a_missing_microphone(tmp_path: Path) -> None:
     conf = tmp_path / "asound.conf"
     conf.write_text(_asym("null", "no_such_capture_device"), encoding="utf-8")
     env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
-    out = subprocess.run([sys.executable, "-m", "voice", "check"], env=env, capture_output=True, text=True,
-                         timeout=120, preexec_fn=_limit_files)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_files,
+    )
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "PROBLEM microphone: No microphone was found" in out.stdout
     assert "1 problem found: microphone" in out.stdout

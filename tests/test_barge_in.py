@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.router import Router
-from voice.speechset import speak
+from voice.hearing.speechset import speak
+from voice.understanding.router import Router
 
 RATE = 16000  # both recordings: s16le mono, so a sample position is a time
 WIN = 160  # 10 ms analysis windows
@@ -60,8 +60,9 @@ sys.stdin.readline()
 """
 
 _missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-pytestmark = pytest.mark.skipif(bool(_missing), reason=f"needs {', '.join(_missing)} (Debian: pulseaudio, "
-                                                       f"pulseaudio-utils, espeak-ng, sox)")
+pytestmark = pytest.mark.skipif(
+    bool(_missing), reason=f"needs {', '.join(_missing)} (Debian: pulseaudio, pulseaudio-utils, espeak-ng, sox)"
+)
 
 
 # --- the audio server ---------------------------------------------------------------------------
@@ -72,8 +73,9 @@ class Pulse:
     deadline: float
 
     def pactl(self, *words: str) -> str:
-        return subprocess.run(["pactl", *words], env=self.env, check=True, timeout=10, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(
+            ["pactl", *words], env=self.env, check=True, timeout=10, capture_output=True, text=True
+        ).stdout
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -105,8 +107,14 @@ def _end(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 def _probe(env: dict[str, str]) -> bool:
     """Does a PyAudio default output stream show up as a sink input on our server?"""
-    child = subprocess.Popen([sys.executable, "-c", PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=env, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", PROBE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
     try:
         box: list[str] = []
         reader = threading.Thread(target=lambda: box.append(child.stdout.readline()), daemon=True)
@@ -114,8 +122,9 @@ def _probe(env: dict[str, str]) -> bool:
         reader.join(15)
         if not box or box[0].strip() != "open":
             return False
-        listed = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=env, timeout=10,
-                                capture_output=True, text=True)
+        listed = subprocess.run(
+            ["pactl", "list", "short", "sink-inputs"], env=env, timeout=10, capture_output=True, text=True
+        )
         return bool(listed.stdout.strip())
     finally:
         _end(child)
@@ -138,9 +147,20 @@ def pulse() -> Iterator[Pulse]:
     pid = None
     try:
         started = subprocess.run(
-            ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--load=module-native-protocol-unix",
-             "--load=module-null-sink sink_name=speaker", "--load=module-null-sink sink_name=micfeed"],
-            env=env, timeout=20, capture_output=True, text=True)
+            [
+                "pulseaudio",
+                "-D",
+                "-n",
+                "--exit-idle-time=-1",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=speaker",
+                "--load=module-null-sink sink_name=micfeed",
+            ],
+            env=env,
+            timeout=20,
+            capture_output=True,
+            text=True,
+        )
         pid_file = runtime / "pulse" / "pid"
         if pid_file.exists():
             pid = int(pid_file.read_text().split()[0])
@@ -150,8 +170,10 @@ def pulse() -> Iterator[Pulse]:
         server.pactl("set-default-sink", "speaker")  # what the guide plays goes here
         server.pactl("set-default-source", "micfeed.monitor")  # what the guide hears comes from here
         if not _probe(env):
-            pytest.skip("PyAudio's default output does not reach PulseAudio (ALSA pulse plugin missing? "
-                        "Debian: libasound2-plugins)")
+            pytest.skip(
+                "PyAudio's default output does not reach PulseAudio (ALSA pulse plugin missing? "
+                "Debian: libasound2-plugins)"
+            )
         yield server
     finally:
         try:
@@ -169,8 +191,19 @@ class Track:
 
     def __init__(self, device: str, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            ["parec", f"--device={device}", "--raw", "--format=s16le", f"--rate={RATE}", "--channels=1",
-             f"--latency-msec={PAREC_LATENCY_MS}"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            [
+                "parec",
+                f"--device={device}",
+                "--raw",
+                "--format=s16le",
+                f"--rate={RATE}",
+                "--channels=1",
+                f"--latency-msec={PAREC_LATENCY_MS}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         self.data = bytearray()
         self.flags = bytearray()  # one per complete 10 ms window: 1 when loud
         self.anchor = math.inf  # monotonic time of sample 0, plus the smallest delivery delay seen
@@ -193,12 +226,12 @@ class Track:
                 done = len(self.flags) * WIN * 2
                 whole = (len(self.data) - done) // (WIN * 2) * WIN * 2
                 if whole:
-                    windows = np.frombuffer(bytes(self.data[done:done + whole]), dtype="<i2").reshape(-1, WIN)
+                    windows = np.frombuffer(bytes(self.data[done : done + whole]), dtype="<i2").reshape(-1, WIN)
                     self.flags += (np.abs(windows.astype(np.int32)).max(axis=1) > LOUD).astype(np.uint8).tobytes()
 
     def pcm(self, a: int, b: int) -> np.ndarray:
         with self._lock:
-            return np.frombuffer(bytes(self.data[a * 2:b * 2]), dtype="<i2")
+            return np.frombuffer(bytes(self.data[a * 2 : b * 2]), dtype="<i2")
 
     def at(self, t: float) -> int:
         """The sample being captured at monotonic time t."""
@@ -212,7 +245,7 @@ class Track:
         with self._lock:
             first = self.at(start) // WIN
             last = len(self.flags) if end is None else min(len(self.flags), self.at(end) // WIN)
-            return bytes(self.flags[first:max(first, last)])
+            return bytes(self.flags[first : max(first, last)])
 
     def segments(self, start: float, end: float | None = None) -> list[tuple[float, float, bool]]:
         """Stretches of sound after `start`, as (begin, end, is_chime); gaps up to 30 ms are joined.
@@ -262,7 +295,7 @@ def _chimes(pcm: np.ndarray, flags: bytes) -> list[bool]:
         if not flags[i]:
             continue
         a = min(max(0, i * WIN - (frame - WIN) // 2), max(0, len(pcm) - frame))
-        piece = pcm[a:a + frame]
+        piece = pcm[a : a + frame]
         if len(piece) < frame:
             continue
         spectrum = np.abs(np.fft.rfft(piece * taper)) ** 2
@@ -279,7 +312,7 @@ def _chimes(pcm: np.ndarray, flags: bytes) -> list[bool]:
             j += 1
         if j - i >= 8:
             # The 20 ms either side too: a frame over a note's attack or release is not clean.
-            chime[max(0, i - 2):j + 2] = [True] * (min(count, j + 2) - max(0, i - 2))
+            chime[max(0, i - 2) : j + 2] = [True] * (min(count, j + 2) - max(0, i - 2))
         i = j
     return chime
 
@@ -340,13 +373,17 @@ class Guide:
             self.started = time.monotonic()
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "voice", "run", "--engine", "sphinx", "--guide", "leg_pain"],
-                stdin=stdin, stdout=out, stderr=err, env=self.env)
+                stdin=stdin,
+                stdout=out,
+                stderr=err,
+                env=self.env,
+            )
         if keys:
             os.close(stdin)
 
     def captions(self, who: str) -> list[str]:
         text = self.stdout_path.read_text(encoding="utf-8", errors="replace") if self.stdout_path.exists() else ""
-        return [line[len(who) + 2:] for line in text.splitlines() if line.startswith(f"{who}: ")]
+        return [line[len(who) + 2 :] for line in text.splitlines() if line.startswith(f"{who}: ")]
 
     def wait(self, done: Callable[[], bool], seconds: float, failure: str | None = None) -> bool:
         """Poll `done()` until true or `seconds` pass (never past the module's deadline)."""
@@ -367,17 +404,26 @@ class Guide:
         with wave.open(str(path), "rb") as wav:
             duration = wav.getnframes() / wav.getframerate()
         started = time.monotonic()
-        subprocess.run(["paplay", "--device=micfeed", str(path)], env=self.env, check=True,
-                       timeout=duration + 10, capture_output=True)
+        subprocess.run(
+            ["paplay", "--device=micfeed", str(path)],
+            env=self.env,
+            check=True,
+            timeout=duration + 10,
+            capture_output=True,
+        )
         time.sleep(0.1)  # let its last audio reach the micfeed recording
         heard = [b for _, b, _ in self.mic.segments(started)]
-        return Said(path.stem.split("-")[0].replace("_", " "), started, started + first, started + last,
-                    heard[-1] if heard else None)
+        return Said(
+            path.stem.split("-")[0].replace("_", " "),
+            started,
+            started + first,
+            started + last,
+            heard[-1] if heard else None,
+        )
 
     def wait_until_quiet(self, since: float, quiet: float, seconds: float, failure: str) -> float:
         """Wait until the guide has played something after `since` and then been quiet for `quiet` s."""
-        self.wait(lambda: 1 in self.speaker.loud(since) and self.speaker.quiet_for(since) >= quiet,
-                  seconds, failure)
+        self.wait(lambda: 1 in self.speaker.loud(since) and self.speaker.quiet_for(since) >= quiet, seconds, failure)
         return time.monotonic()
 
     def exit_code(self, seconds: float) -> int | None:
@@ -435,12 +481,18 @@ def start_long_reading(guide: Guide, phrases: Callable[..., Path]) -> float:
     # recognition weakness, not what this module tests; "read everything" at 175 wpm is heard
     # reliably in the same conditions.
     read_all = guide.say(phrases("read everything", 175))
-    guide.wait(lambda: any(c.startswith("Pain and weakness") for c in guide.captions("Guide")), 10,
-               f"'read everything' did not start the reading (heard: {guide.captions('You')})")
+    guide.wait(
+        lambda: any(c.startswith("Pain and weakness") for c in guide.captions("Guide")),
+        10,
+        f"'read everything' did not start the reading (heard: {guide.captions('You')})",
+    )
     reading = time.monotonic()
     # About 2 s into the reading, and sound is playing at that moment.
-    guide.wait(lambda: time.monotonic() - reading >= 2.0 and 1 in guide.speaker.loud(time.monotonic() - 0.3),
-               8, "the reading is not playing")
+    guide.wait(
+        lambda: time.monotonic() - reading >= 2.0 and 1 in guide.speaker.loud(time.monotonic() - 0.3),
+        8,
+        "the reading is not playing",
+    )
     return read_all.speech_end
 
 
@@ -456,8 +508,9 @@ def say_goodbye(guide: Guide, phrases: Callable[..., Path]) -> list[str]:
 
 
 # --- the tests ----------------------------------------------------------------------------------
-def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[..., Path], router: Router,
-                                              tmp_path: Path) -> None:
+def test_stop_silences_a_long_reading_at_once(
+    pulse: Pulse, phrases: Callable[..., Path], router: Router, tmp_path: Path
+) -> None:
     with running_guide(pulse, tmp_path) as guide:
         start_long_reading(guide, phrases)
         stop = guide.say(phrases("stop"))
@@ -472,15 +525,19 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[..
         # chime, which then does not count as one) must end within 300 ms of the word's end.
         voice_end = max((b for a, b, cue in after if not cue), default=stop.speech_end)
         delay = voice_end - stop.speech_end
-        print(f"'stop' spoken {stop.speech_start - stop.started:.3f}..{stop.speech_end - stop.started:.3f} s into "
-              f"paplay; heard at the mic {'n/a' if lag is None else f'{lag * 1000:+.0f} ms'} vs the file; "
-              f"guide's voice after the word's end: {delay * 1000:.0f} ms; after: "
-              f"{_describe(after, stop.speech_end)}")
+        print(
+            f"'stop' spoken {stop.speech_start - stop.started:.3f}..{stop.speech_end - stop.started:.3f} s into "
+            f"paplay; heard at the mic {'n/a' if lag is None else f'{lag * 1000:+.0f} ms'} vs the file; "
+            f"guide's voice after the word's end: {delay * 1000:.0f} ms; after: "
+            f"{_describe(after, stop.speech_end)}"
+        )
         assert any(not cue for _, _, cue in before), "the reading was not playing when 'stop' was said"
-        assert delay < STOP_WITHIN, (f"the guide kept speaking {delay * 1000:.0f} ms after 'stop' ended "
-                                     f"(allowed {STOP_WITHIN * 1000:.0f} ms); sound after it: "
-                                     f"{_describe(after, stop.speech_end)}; heard {guide.captions('You')}, "
-                                     f"said {guide.captions('Guide')[-2:]}")
+        assert delay < STOP_WITHIN, (
+            f"the guide kept speaking {delay * 1000:.0f} ms after 'stop' ended "
+            f"(allowed {STOP_WITHIN * 1000:.0f} ms); sound after it: "
+            f"{_describe(after, stop.speech_end)}; heard {guide.captions('You')}, "
+            f"said {guide.captions('Guide')[-2:]}"
+        )
         chimes = sum(b - a for a, b, cue in after if cue)
         assert chimes <= CUES_MAX, f"{chimes:.2f} s of chimes after 'stop': {_describe(after, stop.speech_end)}"
         # Still alive and listening.
@@ -490,13 +547,17 @@ def test_stop_silences_a_long_reading_at_once(pulse: Pulse, phrases: Callable[..
         assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")
 
 
-def test_new_question_over_a_reading(pulse: Pulse, phrases: Callable[..., Path], router: Router,
-                                     tmp_path: Path) -> None:
+def test_new_question_over_a_reading(
+    pulse: Pulse, phrases: Callable[..., Path], router: Router, tmp_path: Path
+) -> None:
     with running_guide(pulse, tmp_path) as guide:
         start_long_reading(guide, phrases)
         question = guide.say(phrases("what are the symptoms"))
-        guide.wait(lambda: any(c.startswith("Symptoms") for c in guide.captions("Guide")), 8,
-                   f"the question over the reading was not answered (heard: {guide.captions('You')})")
+        guide.wait(
+            lambda: any(c.startswith("Symptoms") for c in guide.captions("Guide")),
+            8,
+            f"the question over the reading was not answered (heard: {guide.captions('You')})",
+        )
         answered = guide.wait_until_quiet(question.speech_end, 1.0, 40, "the symptoms answer never ended")
         after = guide.speaker.segments(question.speech_end, answered)
         # After the question: the tail of the reading (at most QUESTION_STOP_WITHIN), the "got it"
@@ -505,11 +566,15 @@ def test_new_question_over_a_reading(pulse: Pulse, phrases: Callable[..., Path],
         assert first_cue is not None, f"no 'got it' chime after the question: {_describe(after, question.speech_end)}"
         tail = max((b for a, b, cue in after[:first_cue] if not cue), default=question.speech_end)
         delay = tail - question.speech_end
-        print(f"reading went on {delay * 1000:.0f} ms after the question's end; "
-              f"after it: {_describe(after[:first_cue + 2], question.speech_end)} ...")
-        assert delay < QUESTION_STOP_WITHIN, (f"the reading went on {delay * 1000:.0f} ms after the question ended "
-                                              f"(allowed {QUESTION_STOP_WITHIN * 1000:.0f} ms)")
-        answer = [(a, b) for a, b, cue in after[first_cue + 1:] if not cue]
+        print(
+            f"reading went on {delay * 1000:.0f} ms after the question's end; "
+            f"after it: {_describe(after[: first_cue + 2], question.speech_end)} ..."
+        )
+        assert delay < QUESTION_STOP_WITHIN, (
+            f"the reading went on {delay * 1000:.0f} ms after the question ended "
+            f"(allowed {QUESTION_STOP_WITHIN * 1000:.0f} ms)"
+        )
+        answer = [(a, b) for a, b, cue in after[first_cue + 1 :] if not cue]
         assert answer, "no spoken answer after the chime"
         spoken = answer[-1][1] - answer[0][0]
         # The symptoms answer is about 30 words (about 12 s at the default rate); the rest of the

@@ -11,15 +11,22 @@ import pytest
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "voice", *args], input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "voice", *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_ask_names_the_six_causes() -> None:
     out = run("ask", "what causes leg pain")
     assert out.returncode == 0
-    for cause in ("herniated disc", "pregnancy", "spinal stenosis", "degenerative disc disease",
-                  "arthritis", "injury or infection"):
+    for cause in (
+        "herniated disc",
+        "pregnancy",
+        "spinal stenosis",
+        "degenerative disc disease",
+        "arthritis",
+        "injury or infection",
+    ):
         assert cause in out.stdout.lower()
 
 
@@ -38,8 +45,7 @@ def test_chat_walks_with_next_previous_repeat() -> None:
     turns = "causes\nnext\nnext\nprevious\nrepeat\nwhat is a slipped disc\nquit\nnever read\n"
     out = run("chat", "--json", stdin=turns)
     replies = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["item"] for r in replies[:5]] == [None, "herniated-disc", "pregnancy",
-                                                 "herniated-disc", "herniated-disc"]
+    assert [r["item"] for r in replies[:5]] == [None, "herniated-disc", "pregnancy", "herniated-disc", "herniated-disc"]
     assert replies[4]["reply"] == replies[3]["reply"]
     assert "jelly-like center" in replies[5]["reply"]
     assert replies[-1]["intent"] == "quit" and len(replies) == 7
@@ -58,7 +64,7 @@ def test_guides_lists_the_shipped_pack() -> None:
 
 
 def test_validate_good_pack_reports_its_tests() -> None:
-    pack = Path(__file__).resolve().parents[1] / "voice" / "packs" / "leg_pain.yaml"
+    pack = Path(__file__).resolve().parents[1] / "voice" / "content" / "packs" / "leg_pain.yaml"
     out = run("validate", str(pack))
     assert out.returncode == 0 and "OK" in out.stdout and "utterances understood" in out.stdout
 
@@ -71,8 +77,9 @@ def test_validate_broken_pack_is_one_line(tmp_path: Path) -> None:
     assert len(out.stderr.strip().splitlines()) == 1 and f"{broken}:" in out.stderr
 
 
-@pytest.mark.parametrize("args", [("ask", "--guide", "no_such_guide", "hi"), ("ask", "--nonsense"),
-                                  ("validate",), ("frobnicate",)])
+@pytest.mark.parametrize(
+    "args", [("ask", "--guide", "no_such_guide", "hi"), ("ask", "--nonsense"), ("validate",), ("frobnicate",)]
+)
 def test_bad_arguments_are_one_line_and_nonzero(args: tuple[str, ...]) -> None:
     out = run(*args)
     assert out.returncode != 0 and out.stdout == ""
@@ -80,6 +87,6 @@ def test_bad_arguments_are_one_line_and_nonzero(args: tuple[str, ...]) -> None:
 
 
 def test_guide_by_path(tmp_path: Path) -> None:
-    pack = Path(__file__).resolve().parents[1] / "voice" / "packs" / "leg_pain.yaml"
+    pack = Path(__file__).resolve().parents[1] / "voice" / "content" / "packs" / "leg_pain.yaml"
     out = run("ask", "--guide", str(pack), "--json", "stenosis")
     assert json.loads(out.stdout)["item"] == "spinal-stenosis"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voice.cues import CUES, cue
-from voice.tts import Audio
+from voice.speaking.cues import CUES, cue
+from voice.types import Audio
 
 FULL = 32767
 

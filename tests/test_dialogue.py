@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from voice.dialogue import Session
-from voice.pack import Pack
-from voice.router import Router
-from voice.settings import RATE_MAX, RATE_MIN
+from voice.content.pack import Pack
+from voice.conversation.session import Session
+from voice.conversation.settings import RATE_MAX, RATE_MIN
+from voice.understanding.router import Router
 
 
 def _session(pack: Pack, router: Router) -> Session:
@@ -20,8 +20,14 @@ def _session(pack: Pack, router: Router) -> Session:
 def test_section_names_its_items_then_next_walks_them_in_order(pack: Pack, router: Router) -> None:
     session = _session(pack, router)
     reply = session.handle("what causes leg pain")
-    for name in ("herniated disc", "pregnancy", "spinal stenosis", "degenerative disc disease",
-                 "arthritis", "injury or infection"):
+    for name in (
+        "herniated disc",
+        "pregnancy",
+        "spinal stenosis",
+        "degenerative disc disease",
+        "arthritis",
+        "injury or infection",
+    ):
         assert name in reply.text.lower()
     causes = [i.id for i in pack.sections[1].items]
     walked = [session.handle("next").item for _ in causes]
@@ -44,8 +50,7 @@ def test_name_only_items_say_so_and_invent_nothing(pack: Pack, router: Router) -
 
 
 def test_clarification_accepts_yes_first_second_and_name(pack: Pack, router: Router) -> None:
-    for answer, expected in (("yes", 0), ("the first one", 0), ("the second one", 1),
-                             ("degenerative disc disease", 1)):
+    for answer, expected in (("yes", 0), ("the first one", 0), ("the second one", 1), ("degenerative disc disease", 1)):
         session = _session(pack, router)
         reply = session.handle("disc")
         assert reply.intent == "clarify" and reply.text.startswith("Did you mean")
@@ -113,8 +118,10 @@ def test_start_over_returns_to_the_welcome(pack: Pack, router: Router) -> None:
 
 
 def test_dialogue_never_imports_audio() -> None:
-    code = ("import sys, voice.dialogue, voice.router; "
-            "print(sorted(m for m in ('pyaudio','pyttsx3','speech_recognition','vosk','pocketsphinx') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, voice.conversation.session, voice.understanding.router; "
+        "print(sorted(m for m in ('pyaudio','pyttsx3','speech_recognition','vosk','pocketsphinx') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

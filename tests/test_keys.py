@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from voice import keys
-from voice.keys import KEY_HELP, KEYS, KeyReader, key_table
+from voice.conversation.keymap import KEY_HELP, KEYS, key_table
+from voice.loop import keys
+from voice.loop.keys import KeyReader
 
 termios = pytest.importorskip("termios")
 pty = pytest.importorskip("pty")
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
 import sys, termios
-from voice.keys import KeyReader
+from voice.loop.keys import KeyReader
 saved = termios.tcgetattr(0)
 reader = KeyReader(sys.stdin)
 print("started" if reader.start() else "no tty", flush=True)
@@ -38,7 +39,7 @@ print("restored" if termios.tcgetattr(0) == saved else "NOT restored", flush=Tru
 
 CRASHING_CHILD = r"""
 import sys
-from voice.keys import KeyReader
+from voice.loop.keys import KeyReader
 reader = KeyReader(sys.stdin)
 print("started" if reader.start() else "no tty", flush=True)
 reader.actions.get(timeout=10)
@@ -62,8 +63,14 @@ def read_until(master: int, last: str, timeout: float = 10.0) -> list[str]:
 
 
 def spawn(code: str, slave: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", code], stdin=slave, stdout=slave, stderr=subprocess.PIPE,
-                            cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture
@@ -103,7 +110,18 @@ def test_keys_in_a_child_on_a_pty(terminal: tuple[int, int]) -> None:
     finally:
         err = finish(child)
     assert lines == [
-        "talk", "next", "previous", "repeat", "faster", "slower", "help", "stop", "keys", "quit", "restored"], err
+        "talk",
+        "next",
+        "previous",
+        "repeat",
+        "faster",
+        "slower",
+        "help",
+        "stop",
+        "keys",
+        "quit",
+        "restored",
+    ], err
     assert child.returncode == 0, err
     assert termios.tcgetattr(slave) == before
 
@@ -131,11 +149,16 @@ def test_escape_sequences_in_process(terminal: tuple[int, int], monkeypatch: pyt
     assert reader.start()
     assert reader.start()  # a second start is harmless
     presses = [
-        (b"\x1bOC", "next"), (b"\x1bOD", "previous"),
+        (b"\x1bOC", "next"),
+        (b"\x1bOD", "previous"),
         (b"\x1b[1;5C", "next"),  # Ctrl+right: still "next"
-        (b"\x1b[A", None), (b"\x1b[15~", None), (b"\x1bx", None),  # up arrow, F5, Alt+x: ignored
-        ("é".encode(), None), (b"\x04", None),
-        (b"R", "repeat"), (b"=", "faster"),  # Caps Lock on; = is + without Shift
+        (b"\x1b[A", None),
+        (b"\x1b[15~", None),
+        (b"\x1bx", None),  # up arrow, F5, Alt+x: ignored
+        ("é".encode(), None),
+        (b"\x04", None),
+        (b"R", "repeat"),
+        (b"=", "faster"),  # Caps Lock on; = is + without Shift
         (b"\x1b\x1b", "stop"),  # Esc twice: two stops
     ]
     expected: list[str] = []
@@ -182,10 +205,12 @@ def test_no_termios(terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_help_and_table() -> None:
-    assert KEY_HELP == ("Keys: space to talk, right arrow for next, left arrow for previous, r to repeat, "
-                        "plus for faster, minus for slower, h for help, m for the main menu, "
-                        "escape to stop speaking, q to quit, "
-                        "k to hear the keys.")
+    assert KEY_HELP == (
+        "Keys: space to talk, right arrow for next, left arrow for previous, r to repeat, "
+        "plus for faster, minus for slower, h for help, m for the main menu, "
+        "escape to stop speaking, q to quit, "
+        "k to hear the keys."
+    )
     table = key_table()
     assert table[0] == ("Space", "talk")
     assert ("+ or =", "faster") in table and ("Esc", "stop speaking") in table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.memory import Memory, load_memory, memory_path, save_memory
+from voice.conversation.memory import Memory, load_memory, memory_path, save_memory
 
 
 def test_memory_path_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,14 +35,17 @@ def test_round_trip_of_empty_places_and_number_like_ids(tmp_path: Path) -> None:
         assert load_memory("p", path) == (memory, None)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("place: [unclosed\n", "p.yaml, line "),
-    ("- a list\n", "not a list of places"),
-    ("place: thirst\nvisits: -1\n", "line 2: visits must be a whole number"),
-    ("visits: many\n", "line 1: visits must be a whole number"),
-    ("place: {a: 1}\n", "line 1: place must be a name from the guide"),
-    ("place: thirst\nfavourite: x\n", 'line 2: "favourite" does not belong there'),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("place: [unclosed\n", "p.yaml, line "),
+        ("- a list\n", "not a list of places"),
+        ("place: thirst\nvisits: -1\n", "line 2: visits must be a whole number"),
+        ("visits: many\n", "line 1: visits must be a whole number"),
+        ("place: {a: 1}\n", "line 1: place must be a name from the guide"),
+        ("place: thirst\nfavourite: x\n", 'line 2: "favourite" does not belong there'),
+    ],
+)
 def test_damaged_memory_starts_fresh_with_a_notice(tmp_path: Path, text: str, words: str) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(text)

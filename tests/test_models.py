@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from voice import models
+from voice.hearing import models
 
 
 def _fake_model(root: Path) -> Path:
@@ -86,6 +86,10 @@ def test_models_command_lists_and_explains(tmp_path: Path) -> None:
     assert "vosk-model-small-en-us-0.15 (en): ready" in out.stdout
     assert "vosk-model-broken" in out.stdout and "BROKEN" in out.stdout
     assert "voice-guide models install" in out.stdout
-    bad = subprocess.run([sys.executable, "-m", "voice", "models", "install", str(tmp_path / "nope.zip")],
-                         capture_output=True, text=True, env=env)
+    bad = subprocess.run(
+        [sys.executable, "-m", "voice", "models", "install", str(tmp_path / "nope.zip")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from voice.content.pack import Pack, load_pack
 from voice.errors import PackError
-from voice.pack import Pack, load_pack
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_99ed2ad82b6eba88.txt"
 

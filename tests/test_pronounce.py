@@ -7,16 +7,9 @@ import shutil
 
 import pytest
 
-from voice import pronounce
 from voice.errors import GuideError
-from voice.pronounce import (
-    PHONES,
-    PronounceError,
-    espeak_arpabet,
-    load_cmudict,
-    pronunciations,
-    write_dict,
-)
+from voice.hearing import pronounce
+from voice.hearing.pronounce import PHONES, PronounceError, espeak_arpabet, load_cmudict, pronunciations, write_dict
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.errors import GuideError
-from voice.settings import (
+from voice.conversation.settings import (
     RATE_MAX,
     RATE_MIN,
     Settings,
@@ -19,9 +18,18 @@ from voice.settings import (
     set_value,
     settings_path,
 )
+from voice.errors import GuideError
 
-CHANGED = Settings(rate=190, volume=0.5, voice="Daniel", sound_cues=False, engine="sphinx",
-                   wake_phrase="hello guide", push_to_talk=True, welcome_back=False)
+CHANGED = Settings(
+    rate=190,
+    volume=0.5,
+    voice="Daniel",
+    sound_cues=False,
+    engine="sphinx",
+    wake_phrase="hello guide",
+    push_to_talk=True,
+    welcome_back=False,
+)
 
 
 def test_config_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,24 +89,30 @@ def test_binary_file_is_reported_not_raised(tmp_path: Path) -> None:
     assert notice and "could not be read" in notice
 
 
-@pytest.mark.parametrize("line, field", [
-    ("rate: fast", "rate"),
-    ("rate: 400", "rate"),
-    ("rate: 150.5", "rate"),
-    ("rate: yes", "rate"),
-    ("volume: 0.1", "volume"),
-    ("volume: loud", "volume"),
-    ("voice: [a, b]", "voice"),
-    ("sound_cues: maybe", "sound_cues"),
-    ("push_to_talk: 3", "push_to_talk"),
-    ("engine: google", "engine"),
-    ("wake_phrase: ''", "wake_phrase"),
-    ("wake_phrase: 42", "wake_phrase"),
-])
+@pytest.mark.parametrize(
+    "line, field",
+    [
+        ("rate: fast", "rate"),
+        ("rate: 400", "rate"),
+        ("rate: 150.5", "rate"),
+        ("rate: yes", "rate"),
+        ("volume: 0.1", "volume"),
+        ("volume: loud", "volume"),
+        ("voice: [a, b]", "voice"),
+        ("sound_cues: maybe", "sound_cues"),
+        ("push_to_talk: 3", "push_to_talk"),
+        ("engine: google", "engine"),
+        ("wake_phrase: ''", "wake_phrase"),
+        ("wake_phrase: 42", "wake_phrase"),
+    ],
+)
 def test_bad_value_keeps_the_good_ones(tmp_path: Path, line: str, field: str) -> None:
     path = tmp_path / "settings.yaml"
-    path.write_text(f"welcome_back: false\n{line}\nengine: vosk\n" if field != "engine"
-                    else f"welcome_back: false\n{line}\nrate: 170\n")
+    path.write_text(
+        f"welcome_back: false\n{line}\nengine: vosk\n"
+        if field != "engine"
+        else f"welcome_back: false\n{line}\nrate: 170\n"
+    )
     settings, notice = load_settings(path)
     assert settings.welcome_back is False
     assert (settings.engine == "vosk") if field != "engine" else (settings.rate == 170)
@@ -113,9 +127,11 @@ def test_all_bad_says_standard_settings(tmp_path: Path) -> None:
     path.write_text("rate: 1000\n")
     settings, notice = load_settings(path)
     assert settings == Settings()
-    assert notice == ("Your saved settings could not be read (settings.yaml, line 1: rate must be a whole number "
-                      f"from {RATE_MIN} to {RATE_MAX}). Using the standard settings; the file is left as it is "
-                      "until you change a setting.")
+    assert notice == (
+        "Your saved settings could not be read (settings.yaml, line 1: rate must be a whole number "
+        f"from {RATE_MIN} to {RATE_MAX}). Using the standard settings; the file is left as it is "
+        "until you change a setting."
+    )
 
 
 def test_unknown_key_is_named_and_the_rest_kept(tmp_path: Path) -> None:
@@ -173,8 +189,10 @@ def test_unwritable_folder_gives_a_notice(tmp_path: Path) -> None:
 def test_folder_that_is_a_file_gives_a_notice(tmp_path: Path) -> None:
     (tmp_path / "config").write_text("")
     notice = save_settings(CHANGED, tmp_path / "config" / "settings.yaml")
-    assert notice == ("Your settings could not be saved (the settings folder could not be created): "
-                      "they will last until the guide is closed.")
+    assert notice == (
+        "Your settings could not be saved (the settings folder could not be created): "
+        "they will last until the guide is closed."
+    )
 
 
 def test_save_replaces_a_damaged_file(tmp_path: Path) -> None:
@@ -184,21 +202,24 @@ def test_save_replaces_a_damaged_file(tmp_path: Path) -> None:
     assert load_settings(path) == (CHANGED, None)
 
 
-@pytest.mark.parametrize("key, value, field, expected", [
-    ("rate", "200", "rate", 200),
-    ("rate", " 90 ", "rate", 90),
-    ("volume", "0.55", "volume", 0.55),
-    ("volume", "1", "volume", 1.0),
-    ("voice", "Samantha", "voice", "Samantha"),
-    ("voice", "default", "voice", ""),
-    ("sound_cues", "off", "sound_cues", False),
-    ("sound-cues", "No", "sound_cues", False),
-    ("push_to_talk", "yes", "push_to_talk", True),
-    ("welcome_back", "false", "welcome_back", False),
-    ("engine", "Sphinx", "engine", "sphinx"),
-    ("wake_phrase", "  Hello   Guide ", "wake_phrase", "hello guide"),
-    ("WAKE_PHRASE", "o'clock", "wake_phrase", "o'clock"),
-])
+@pytest.mark.parametrize(
+    "key, value, field, expected",
+    [
+        ("rate", "200", "rate", 200),
+        ("rate", " 90 ", "rate", 90),
+        ("volume", "0.55", "volume", 0.55),
+        ("volume", "1", "volume", 1.0),
+        ("voice", "Samantha", "voice", "Samantha"),
+        ("voice", "default", "voice", ""),
+        ("sound_cues", "off", "sound_cues", False),
+        ("sound-cues", "No", "sound_cues", False),
+        ("push_to_talk", "yes", "push_to_talk", True),
+        ("welcome_back", "false", "welcome_back", False),
+        ("engine", "Sphinx", "engine", "sphinx"),
+        ("wake_phrase", "  Hello   Guide ", "wake_phrase", "hello guide"),
+        ("WAKE_PHRASE", "o'clock", "wake_phrase", "o'clock"),
+    ],
+)
 def test_set_value_accepts(key: str, value: str, field: str, expected: object) -> None:
     original = Settings()
     changed = set_value(original, key, value)
@@ -206,18 +227,21 @@ def test_set_value_accepts(key: str, value: str, field: str, expected: object) -
     assert original == Settings(), "set_value returns a new Settings"
 
 
-@pytest.mark.parametrize("key, value, words", [
-    ("rate", "fast", "rate must be a whole number from 90 to 250"),
-    ("rate", "251", "rate must be a whole number from 90 to 250"),
-    ("rate", "120.5", "rate must be a whole number"),
-    ("volume", "2", "volume must be a number from 0.3 to 1.0"),
-    ("volume", "nan", "volume must be a number"),
-    ("sound_cues", "maybe", "sound_cues must be on or off"),
-    ("engine", "google", "engine must be auto, vosk or sphinx"),
-    ("wake_phrase", "   ", "wake_phrase must be one or more words"),
-    ("wake_phrase", "guide 2", "wake_phrase must be one or more words"),
-    ("colour", "blue", '"colour" is not a setting; the settings are rate, volume'),
-])
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("rate", "fast", "rate must be a whole number from 90 to 250"),
+        ("rate", "251", "rate must be a whole number from 90 to 250"),
+        ("rate", "120.5", "rate must be a whole number"),
+        ("volume", "2", "volume must be a number from 0.3 to 1.0"),
+        ("volume", "nan", "volume must be a number"),
+        ("sound_cues", "maybe", "sound_cues must be on or off"),
+        ("engine", "google", "engine must be auto, vosk or sphinx"),
+        ("wake_phrase", "   ", "wake_phrase must be one or more words"),
+        ("wake_phrase", "guide 2", "wake_phrase must be one or more words"),
+        ("colour", "blue", '"colour" is not a setting; the settings are rate, volume'),
+    ],
+)
 def test_set_value_refuses_in_one_plain_line(key: str, value: str, words: str) -> None:
     with pytest.raises(GuideError) as caught:
         set_value(Settings(), key, value)

@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 import speech_recognition as sr
 
-from voice.asr_sphinx import SphinxRecognizer
-from voice.audio_in import load_wav, rms
-from voice.dialogue import Session
-from voice.pack import Pack
-from voice.router import Router
-from voice.settings import Settings
-from voice.speaker import Voice
-from voice.tts import Synthesizer, sentences
+from voice.content.pack import Pack
+from voice.conversation.session import Session
+from voice.conversation.settings import Settings
+from voice.hearing.levels import rms
+from voice.hearing.sphinx_engine import SphinxRecognizer
+from voice.hearing.wav import load_wav
+from voice.speaking.speaker import Voice
+from voice.speaking.synthesis import Synthesizer, sentences
+from voice.understanding.router import Router
+from voice.understanding.vocabulary import recognizer_phrases
 
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="pyttsx3 speaks with espeak-ng")
 
@@ -27,12 +29,17 @@ def synthesizer() -> Synthesizer:
 
 
 def test_sentences_split_where_speech_may_stop() -> None:
-    assert sentences("Causes. Some common causes: a, b. Say next!") == ["Causes.", "Some common causes:", "a, b.",
-                                                                         "Say next!"]
+    assert sentences("Causes. Some common causes: a, b. Say next!") == [
+        "Causes.",
+        "Some common causes:",
+        "a, b.",
+        "Say next!",
+    ]
 
 
-def test_saved_reply_is_speech_of_the_right_length(pack: Pack, router: Router, synthesizer: Synthesizer,
-                                                   tmp_path: Path) -> None:
+def test_saved_reply_is_speech_of_the_right_length(
+    pack: Pack, router: Router, synthesizer: Synthesizer, tmp_path: Path
+) -> None:
     reply = Session(pack, router).handle("spinal stenosis")
     settings = Settings(rate=150)
     assert Voice(synthesizer, None, tmp_path).speak(reply.text, settings)
@@ -46,8 +53,11 @@ def test_saved_reply_is_speech_of_the_right_length(pack: Pack, router: Router, s
     assert rms(pcm) > 500  # speech, not silence
     # Heard back by the guide's own recogniser, the name at its start is understood.
     first = synthesizer.synthesize(sentences(reply.text)[0], settings)
-    heard = SphinxRecognizer(pack).transcribe(
-        sr.AudioData(first.pcm, first.rate, 2).get_raw_data(convert_rate=16000)).text
+    heard = (
+        SphinxRecognizer(recognizer_phrases(pack))
+        .transcribe(sr.AudioData(first.pcm, first.rate, 2).get_raw_data(convert_rate=16000))
+        .text
+    )
     assert router.route(heard).target == "spinal-stenosis", heard
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from voice.pack import find_pack
-from voice.packtests import request_matches
-from voice.router import Request
-from voice.speechset import Spoken, build, load_questions, speech_tests_path
+from voice.app.packtests import request_matches
+from voice.content.pack import find_pack
+from voice.hearing.speechset import Spoken, build, load_questions, speech_tests_path
+from voice.understanding.router import Request
 
-pytestmark = pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
-                                reason="espeak-ng and sox make the test speech")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("espeak-ng") and shutil.which("sox")), reason="espeak-ng and sox make the test speech"
+)
 
 # The targets (the README gives the figures reached: about 96% clean, 88% noisy).
 CLEAN, NOISY = 0.90, 0.80
@@ -33,8 +34,12 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> list[Spoken]:
 
 
 def test_listen_answers_spoken_questions(spoken: list[Spoken]) -> None:
-    out = subprocess.run([sys.executable, "-m", "voice", "listen", "--engine", "sphinx", "--json",
-                          *(str(s.path) for s in spoken)], capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "listen", "--engine", "sphinx", "--json", *(str(s.path) for s in spoken)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert out.returncode == 0, out.stderr
     answers = {a["file"]: a for a in map(json.loads, out.stdout.splitlines())}
     assert len(answers) == len(spoken)
@@ -42,14 +47,15 @@ def test_listen_answers_spoken_questions(spoken: list[Spoken]) -> None:
     misses = []
     for item in spoken:
         answer = answers[str(item.path)]
-        request = Request(answer["intent"], answer["heard"], answer["confidence"],
-                          answer["item"] or answer["section"])
+        request = Request(answer["intent"], answer["heard"], answer["confidence"], answer["item"] or answer["section"])
         ok = request_matches(request, item.expect)
         scores[(item.voice, item.noisy)][0] += ok
         scores[(item.voice, item.noisy)][1] += 1
         if not ok:
-            misses.append(f"{item.voice} {item.speed} {'noisy' if item.noisy else 'clean'}: "
-                          f"'{item.say}' heard as '{answer['heard']}'")
+            misses.append(
+                f"{item.voice} {item.speed} {'noisy' if item.noisy else 'clean'}: "
+                f"'{item.say}' heard as '{answer['heard']}'"
+            )
     for (voice, noisy), (right, total) in sorted(scores.items()):
         print(f"{voice:12} {'noisy' if noisy else 'clean'}: {right}/{total} = {right / total:.0%}")
     print("\n".join(misses))
@@ -61,14 +67,22 @@ def test_listen_answers_spoken_questions(spoken: list[Spoken]) -> None:
 
 def test_listen_accepts_any_common_wav_format(spoken: list[Spoken], tmp_path: Path) -> None:
     source = next(s for s in spoken if s.say == "tell me about spinal stenosis" and not s.noisy)
-    variants = {"44k-stereo.wav": ["-r", "44100", "-c", "2"], "48k-24bit-stereo.wav": ["-r", "48000", "-b", "24",
-                "-c", "2"], "22k-32bit.wav": ["-r", "22050", "-b", "32"], "8k.wav": ["-r", "8000"]}
+    variants = {
+        "44k-stereo.wav": ["-r", "44100", "-c", "2"],
+        "48k-24bit-stereo.wav": ["-r", "48000", "-b", "24", "-c", "2"],
+        "22k-32bit.wav": ["-r", "22050", "-b", "32"],
+        "8k.wav": ["-r", "8000"],
+    }
     files = []
     for name, args in variants.items():
         subprocess.run(["sox", str(source.path), *args, str(tmp_path / name)], check=True)
         files.append(str(tmp_path / name))
-    out = subprocess.run([sys.executable, "-m", "voice", "listen", "--json", str(source.path), *files],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "listen", "--json", str(source.path), *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     original, *answers = [json.loads(line) for line in out.stdout.splitlines()]
     assert [a["file"] for a in answers] == files, out.stderr
     # Each format is understood as the 16 kHz original is. Telephone-rate audio (8 kHz) lacks

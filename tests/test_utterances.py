@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from voice.pack import available_packs, load_pack
-from voice.packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
-from voice.router import CONTROLS, MEMORY, NAVIGATION, Router
+from voice.app.packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
+from voice.content.pack import available_packs, load_pack
+from voice.understanding.router import CONTROLS, MEMORY, NAVIGATION, Router
 
 PASS_RATE = 0.97
 PACKS = available_packs()
@@ -41,8 +41,9 @@ def test_utterances_pass_rate(suite) -> None:
     assert len(tests.utterances) >= 150
     misses = run_utterances(router, tests)
     rate = 1 - len(misses) / len(tests.utterances)
-    report = "\n".join(f"  '{u.say}': expected {u.expect}, got {r.target or r.intent} ({r.confidence})"
-                       for u, r in misses)
+    report = "\n".join(
+        f"  '{u.say}': expected {u.expect}, got {r.target or r.intent} ({r.confidence})" for u, r in misses
+    )
     print(f"\nutterances understood: {rate:.1%} of {len(tests.utterances)}\n{report}")
     assert rate >= PASS_RATE, f"{rate:.1%} understood; misses:\n{report}"
 

@@ -20,16 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from voice.asr_sphinx import SphinxRecognizer, speech_bounds
-from voice.audio_in import load_wav
-from voice.dialogue import Session
-from voice.loop import EARLY_PAUSE, Loop
-from voice.pack import Pack
-from voice.speaker import Silent
-from voice.speechset import speak
+from voice.content.pack import Pack
+from voice.conversation.session import Session
+from voice.hearing.speechset import speak
+from voice.hearing.sphinx_engine import SphinxRecognizer, speech_bounds
+from voice.hearing.wav import load_wav
+from voice.loop.loop import EARLY_PAUSE, Loop
+from voice.speaking.speaker import Silent
+from voice.understanding.vocabulary import recognizer_phrases
 
-pytestmark = pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
-                                reason="espeak-ng and sox make the test speech")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("espeak-ng") and shutil.which("sox")), reason="espeak-ng and sox make the test speech"
+)
 
 
 class ScriptedMicrophone:
@@ -47,20 +49,21 @@ class ScriptedMicrophone:
             return iter(())  # while the guide speaks, the person waits
         self.listens += 1
         item = self.script.pop(0) if self.script else None
-        return iter(()) if item is None else iter([item[i:i + 3200] for i in range(0, len(item), 3200)])
+        return iter(()) if item is None else iter([item[i : i + 3200] for i in range(0, len(item), 3200)])
 
 
 @pytest.fixture(scope="module")
 def recognizer(pack: Pack) -> SphinxRecognizer:
-    return SphinxRecognizer(pack, extra=("guide",))
+    return SphinxRecognizer(recognizer_phrases(pack, ("guide",)))
 
 
 def said(text: str, folder: Path) -> bytes:
     return load_wav(speak(text, "en-us", 150, folder / f"{text.replace(' ', '_')}.wav", pad=0.3))
 
 
-def run_loop(pack: Pack, recognizer: SphinxRecognizer, script: list[bytes | None],
-             exit_after_silence: int) -> tuple[list[str], ScriptedMicrophone]:
+def run_loop(
+    pack: Pack, recognizer: SphinxRecognizer, script: list[bytes | None], exit_after_silence: int
+) -> tuple[list[str], ScriptedMicrophone]:
     loop_ref: list[Loop] = []
     mic = ScriptedMicrophone(script, loop_ref)
     out = io.StringIO()
@@ -81,8 +84,13 @@ def test_silence_gets_one_reprompt_then_quiet(pack: Pack, recognizer: SphinxReco
 
 def test_the_wake_phrase_brings_it_back(pack: Pack, recognizer: SphinxRecognizer, tmp_path: Path) -> None:
     silence_until_asleep = [None] * 20  # 8 s to the reprompt, 8 s more to sleep, in 0.9 s listens
-    script = [*silence_until_asleep, said("what causes leg pain", tmp_path), said("guide", tmp_path),
-              said("what causes leg pain", tmp_path), said("goodbye", tmp_path)]
+    script = [
+        *silence_until_asleep,
+        said("what causes leg pain", tmp_path),
+        said("guide", tmp_path),
+        said("what causes leg pain", tmp_path),
+        said("goodbye", tmp_path),
+    ]
     lines, _ = run_loop(pack, recognizer, script, exit_after_silence=0)
     you = [line for line in lines if line.startswith("You: ")]
     guide = [line for line in lines if line.startswith("Guide: ")]
@@ -102,7 +110,7 @@ def heard_until_stop(loop: Loop, pcm: bytes) -> tuple[str, float]:
     def chunks() -> Iterator[bytes]:
         for start in range(0, len(pcm), CHUNK):
             read[0] = start + CHUNK
-            yield pcm[start:start + CHUNK]
+            yield pcm[start : start + CHUNK]
 
     transcript = loop._recognize(chunks())
     return (transcript.text if transcript else ""), min(read[0], len(pcm)) / 32000
@@ -115,8 +123,9 @@ def close_spoken(text: str, folder: Path) -> bytes:
     return pcm[start:end]
 
 
-def test_a_complete_request_is_answered_after_a_short_pause(pack: Pack, recognizer: SphinxRecognizer,
-                                                            tmp_path: Path) -> None:
+def test_a_complete_request_is_answered_after_a_short_pause(
+    pack: Pack, recognizer: SphinxRecognizer, tmp_path: Path
+) -> None:
     loop = Loop(Session(pack), recognizer, ScriptedMicrophone([], []), Silent(), out=io.StringIO())
     question = close_spoken("what causes leg pain", tmp_path)
     text, seconds = heard_until_stop(loop, question + bytes(3 * 32000))
@@ -125,21 +134,35 @@ def test_a_complete_request_is_answered_after_a_short_pause(pack: Pack, recogniz
     assert seconds - len(question) / 32000 <= EARLY_PAUSE + 0.15
 
 
-def test_a_pause_inside_a_question_does_not_cut_it_short(pack: Pack, recognizer: SphinxRecognizer,
-                                                         tmp_path: Path) -> None:
+def test_a_pause_inside_a_question_does_not_cut_it_short(
+    pack: Pack, recognizer: SphinxRecognizer, tmp_path: Path
+) -> None:
     session = Session(pack)
     loop = Loop(session, recognizer, ScriptedMicrophone([], []), Silent(), out=io.StringIO())
-    hesitant = (close_spoken("what causes", tmp_path) + bytes(int(0.2 * 32000))
-                + close_spoken("spinal stenosis", tmp_path) + bytes(32000))
+    hesitant = (
+        close_spoken("what causes", tmp_path)
+        + bytes(int(0.2 * 32000))
+        + close_spoken("spinal stenosis", tmp_path)
+        + bytes(32000)
+    )
     text, _ = heard_until_stop(loop, hesitant)
     assert session.router.route(text).target == "spinal-stenosis", text
 
 
 def _run_twice(stdin: str, tmp_path: Path) -> str:
-    env = {**os.environ, "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "config"),
-           "VOICE_GUIDE_STATE_DIR": str(tmp_path / "state")}
-    out = subprocess.run([sys.executable, "-m", "voice", "run", "--typed"], input=stdin, env=env,
-                         capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "config"),
+        "VOICE_GUIDE_STATE_DIR": str(tmp_path / "state"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "run", "--typed"],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     return out.stdout
 
@@ -159,8 +182,12 @@ def test_resume_and_bookmark_across_runs(tmp_path: Path) -> None:
 
 def test_welcome_back_can_be_switched_off(tmp_path: Path) -> None:
     _run_twice("arthritis\nquit\n", tmp_path)
-    subprocess.run([sys.executable, "-m", "voice", "settings", "welcome_back", "off"], check=True,
-                   env={**os.environ, "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "config")}, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "voice", "settings", "welcome_back", "off"],
+        check=True,
+        env={**os.environ, "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "config")},
+        capture_output=True,
+    )
     assert "Last time" not in _run_twice("quit\n", tmp_path).splitlines()[0]
 
 
@@ -175,12 +202,24 @@ def test_a_damaged_settings_file_is_explained_and_kept(tmp_path: Path) -> None:
 
 def test_start_options(tmp_path: Path) -> None:
     env = {**os.environ, "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "c"), "VOICE_GUIDE_STATE_DIR": str(tmp_path / "s")}
-    out = subprocess.run([sys.executable, "-m", "voice", "run", "--typed", "--start-at", "symptoms", "--rate", "120"],
-                         input="quit\n", env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "run", "--typed", "--start-at", "symptoms", "--rate", "120"],
+        input="quit\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     replies = [line for line in out.stdout.splitlines() if line.startswith("Guide: ")]
     assert replies[1].startswith("Guide: Symptoms.")
-    bad = subprocess.run([sys.executable, "-m", "voice", "run", "--typed", "--start-at", "the weather"],
-                         input="", env=env, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "voice", "run", "--typed", "--start-at", "the weather"],
+        input="",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
 
 
@@ -204,14 +243,24 @@ def test_keys_in_a_terminal(tmp_path: Path) -> None:
         'pcm.!default { type asym playback.pcm "out" capture.pcm "in" }\n'
         f'pcm.out {{ type file slave.pcm "null" file "{tmp_path}/played.raw" format "raw" }}\n'
         'pcm.in { type file slave.pcm "n16" file "/dev/null" infile "/dev/zero" format "raw" }\n'
-        'pcm.n16 { type plug slave { pcm "null" rate 16000 channels 1 format S16_LE } }\n')
-    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}",
-           "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "c"), "VOICE_GUIDE_STATE_DIR": str(tmp_path / "s")}
+        'pcm.n16 { type plug slave { pcm "null" rate 16000 channels 1 format S16_LE } }\n'
+    )
+    env = {
+        **os.environ,
+        "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}",
+        "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "c"),
+        "VOICE_GUIDE_STATE_DIR": str(tmp_path / "s"),
+    }
     master, slave = pty.openpty()
-    guide = subprocess.Popen([sys.executable, "-m", "voice", "run", "--engine", "sphinx"], stdin=slave,
-                             stdout=slave, stderr=subprocess.DEVNULL, env=env, close_fds=True,
-                             preexec_fn=lambda: __import__("resource").setrlimit(
-                                 __import__("resource").RLIMIT_FSIZE, (64 << 20, 64 << 20)))
+    guide = subprocess.Popen(
+        [sys.executable, "-m", "voice", "run", "--engine", "sphinx"],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        close_fds=True,
+        preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_FSIZE, (64 << 20, 64 << 20)),
+    )
     os.close(slave)
     try:
         assert "Guide: Welcome" in _read_until(master, "Guide: Welcome", 60)

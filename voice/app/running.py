@@ -1,0 +1,132 @@
+"""`voice-guide run`: put the microphone, recogniser, voice, keys, saved settings and memory
+together, with a plain explanation (and a way to carry on) for every part that is missing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
+
+from ..content.pack import Pack
+from ..conversation.keymap import key_table
+from ..conversation.memory import load_memory, save_memory
+from ..conversation.session import Reply, Session
+from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
+from ..errors import GuideError
+from ..hearing.engines import make_recognizer
+from ..hearing.microphone import Microphone, NoMicrophone
+from ..loop.keys import KeyReader
+from ..loop.loop import Loop
+from ..speaking.playback import NoSpeaker, Player
+from ..speaking.speaker import Silent, Voice
+from ..speaking.synthesis import Synthesizer
+from ..types import Speaker
+from ..understanding.router import Router
+from ..understanding.vocabulary import recognizer_phrases
+from .typed import typed_lines
+
+
+def make_speaker(save_audio: str | None, notify: Callable[[str], None]) -> Speaker:
+    try:
+        synthesizer = Synthesizer()
+    except GuideError as exc:
+        notify(f"{exc} For now, answers are printed.")
+        return Silent()
+    try:
+        player = Player()
+    except NoSpeaker as exc:
+        notify(str(exc))
+        player = None
+    if player is None and not save_audio:
+        return Silent()
+    return Voice(synthesizer, player, save_audio)
+
+
+def start_place(pack: Pack, router: Router, start_at: str) -> str:
+    """--start-at takes a section or item id, or its name as people say it."""
+    if start_at in pack.by_id:
+        return pack.by_id[start_at].name
+    request = router.route(start_at)
+    if request.intent not in ("section", "item"):
+        names = ", ".join(s.id for s in pack.sections)
+        raise GuideError(f"--start-at '{start_at}' is not part of this guide. Try one of: {names}.")
+    return start_at
+
+
+def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None]) -> int:
+    settings, settings_notice = load_settings()
+    memory, memory_notice = load_memory(pack.id)
+    saved_rate = settings.rate  # --rate is for this session: the saved rate stays as it was
+    if args.rate:
+        settings.rate = max(RATE_MIN, min(RATE_MAX, args.rate))
+    push_to_talk = args.push_to_talk or settings.push_to_talk
+    engine = args.engine if args.engine != "auto" else settings.engine
+    session = Session(pack, settings=settings, memory=memory)
+    start_at = start_place(pack, session.router, args.start_at) if args.start_at else None
+
+    def keep(reply: Reply) -> None:
+        """Save what the user will expect to find next time, as it changes."""
+        nonlocal saved_rate
+        if reply.settings_changed:
+            if reply.intent in ("slower", "faster"):
+                saved_rate = settings.rate  # the user chose this rate: keep it
+            problem = save_settings(replace(settings, rate=saved_rate))
+            if problem:
+                notify(problem)
+        if reply.memory_changed:
+            problem = save_memory(session.memory, pack.id)
+            if problem:
+                notify(problem)
+
+    with ExitStack() as stack:
+        speaker = make_speaker(args.save_audio, notify)
+        stack.callback(speaker.close)
+        microphone = recognizer = None
+        spoken_notices = [settings_notice, memory_notice]
+        if not args.typed:
+            try:
+                microphone = stack.enter_context(Microphone(args.mic))
+            except NoMicrophone as exc:
+                notify(str(exc))
+                spoken_notices.append(str(exc))  # said aloud too: the user may not see the screen
+        if microphone is not None:
+            recognizer = make_recognizer(
+                recognizer_phrases(pack, (settings.wake_phrase,)), engine, args.model, args.free, notify=notify
+            )
+            notify(f"Listening with {recognizer.description}.")
+            microphone.calibrate(0.5)
+        loop_ref: list[Loop] = []
+        keys = (
+            KeyReader(sys.stdin, on_action=lambda action: loop_ref[0].key_pressed(action))
+            if microphone is not None
+            else None
+        )
+        if keys is not None and keys.start():
+            stack.callback(keys.stop)
+            notify("Keys: " + ", ".join(f"{key} {what}" for key, what in key_table()) + ".")
+        lines = None if microphone is not None else typed_lines(notify)
+        timings = stack.enter_context(open(args.timings, "a", encoding="utf-8")) if args.timings else None
+        loop = Loop(
+            session,
+            recognizer,
+            microphone,
+            speaker,
+            captions=not args.quiet_captions,
+            lines=lines,
+            exit_after_silence=args.exit_after_silence,
+            timings_out=timings,
+            keys=keys,
+            on_reply=keep,
+            push_to_talk=push_to_talk and microphone is not None,
+        )
+        loop_ref.append(loop)
+        greeting = session.greeting(offer_resume=start_at is None)
+        for problem in (settings_notice, memory_notice):
+            if problem:
+                notify(problem)
+        spoken = " ".join(p for p in spoken_notices if p)
+        if spoken:
+            greeting.text = f"{spoken} {greeting.text}"
+        return loop.run(greeting, then=start_at)

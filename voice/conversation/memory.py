@@ -1,0 +1,91 @@
+"""Where the user was in a pack, kept across runs so the guide can offer to go back there.
+
+Like the settings, loading and saving never raise: forgetting the place is a small loss, a crash
+before the guide speaks is a large one. Whether a stored id still exists in the pack is for the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+import yaml
+
+from ..yamlfile import read_problem, read_yaml, write_atomic, write_problem
+from .settings import APP_NAME
+
+STATE_ENV = "VOICE_GUIDE_STATE_DIR"
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # keep a pack id from naming a file outside the folder
+
+
+@dataclass
+class Memory:
+    place: str | None = None  # the section or item id last reached
+    bookmark: str | None = None  # a section or item id the user asked to keep
+    visits: int = 0  # how many times the guide has been opened on this pack
+
+
+def state_dir() -> Path:
+    """The state folder: $VOICE_GUIDE_STATE_DIR, or the platform's per-user state folder."""
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def memory_path(pack_id: str) -> Path:
+    return state_dir() / f"{_UNSAFE.sub('-', pack_id) or 'pack'}.yaml"
+
+
+def _at(lines: dict[str, int], key: object) -> str:
+    return f"line {lines[str(key)]}: " if str(key) in lines else ""
+
+
+def _from_data(data: object, lines: dict[str, int]) -> Memory:
+    """A Memory from the file's mapping; raises ValueError naming the first bad part."""
+    if data is None:
+        return Memory()
+    if not isinstance(data, dict):
+        raise ValueError("it is not a list of places")
+    for key in data:
+        if key not in ("place", "bookmark", "visits"):
+            raise ValueError(f'{_at(lines, key)}"{key}" does not belong there')
+    for key in ("place", "bookmark"):
+        if not isinstance(data.get(key), (str, type(None))):
+            raise ValueError(f"{_at(lines, key)}{key} must be a name from the guide")
+    visits = data.get("visits", 0)
+    if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
+        raise ValueError(f"{_at(lines, 'visits')}visits must be a whole number")
+    return Memory(place=data.get("place"), bookmark=data.get("bookmark"), visits=visits)
+
+
+def load_memory(pack_id: str, path: Path | None = None) -> tuple[Memory, str | None]:
+    """Where the user was, or a fresh Memory; never raises. The notice says why the place was lost."""
+    path = path or memory_path(pack_id)
+    try:
+        data, lines = read_yaml(path)
+        return _from_data(data, lines), None
+    except FileNotFoundError:
+        return Memory(), None
+    except (OSError, UnicodeError, yaml.YAMLError) as exc:
+        problem = read_problem(exc)
+    except ValueError as exc:
+        problem = str(exc)
+    return Memory(), (
+        f"The guide could not remember where you were ({path.name}, {problem}). Starting from the beginning."
+    )
+
+
+def save_memory(memory: Memory, pack_id: str, path: Path | None = None) -> str | None:
+    """Save where the user was; never raises. Returns a plain notice when it could not be saved."""
+    path = path or memory_path(pack_id)
+    text = yaml.safe_dump(asdict(memory), sort_keys=False, allow_unicode=True)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        reason = write_problem(exc).replace("the folder", "the guide's folder")
+        return f"The guide could not save where you were ({reason}): next time it will start from the beginning."
+    return None

@@ -1,0 +1,96 @@
+"""Where speech is heard: the microphone, through SpeechRecognition (capture, ambient-noise
+calibration, listening with a timeout and phrase limit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import speech_recognition as sr
+
+from ..errors import GuideError
+from ..quiet import quiet_stderr
+from ..types import SAMPLE_RATE, WIDTH
+from .levels import rms
+
+NO_MICROPHONE = (
+    "No microphone was found. Plug in a microphone or headset, check that it is switched "
+    "on and not muted, then start the guide again. Until then, you can type your questions."
+)
+
+
+class NoMicrophone(GuideError):
+    pass
+
+
+class Microphone:
+    """The microphone, opened once; each `phrase` yields one utterance's audio as it is heard."""
+
+    def __init__(self, device: int | None = None, pause: float = 0.5) -> None:
+        self.recognizer = sr.Recognizer()
+        # A person's pause within a question is rarely longer than this; the default 0.8 s
+        # adds that much to every answer's delay.
+        self.recognizer.pause_threshold = pause
+        self.recognizer.non_speaking_duration = min(0.3, pause)
+        self.recognizer.dynamic_energy_threshold = True
+        self.device = device
+        self.source: sr.Microphone | None = None
+        self.quiet_level: float | None = None  # the room's level at calibration
+
+    def __enter__(self) -> Microphone:
+        try:
+            with quiet_stderr():
+                # 32 ms pieces (SpeechRecognition's default is 64 ms): the end of a request
+                # is noticed sooner, and every answer starts that much earlier.
+                self.source = sr.Microphone(device_index=self.device, sample_rate=SAMPLE_RATE, chunk_size=512)
+                self.source.__enter__()
+            if self.source.stream is None:
+                # SpeechRecognition swallows the error when the input stream cannot open.
+                raise OSError("the microphone's input stream could not be opened")
+        except (OSError, AttributeError, AssertionError) as exc:
+            self.source = None
+            raise NoMicrophone(NO_MICROPHONE) from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.source is not None:
+            with quiet_stderr():
+                try:
+                    self.source.__exit__(None, None, None)
+                except (OSError, AttributeError):
+                    pass  # a stream that never opened, or a device already gone
+            self.source = None
+
+    def calibrate(self, seconds: float = 0.5) -> float:
+        """Learn the room's background level; returns the speech threshold."""
+        assert self.source is not None
+        self.recognizer.adjust_for_ambient_noise(self.source, duration=seconds)
+        self.quiet_level = self.recognizer.energy_threshold
+        return self.recognizer.energy_threshold
+
+    def level(self, seconds: float = 1.0) -> int:
+        """The loudest sound heard in `seconds` (RMS of 16-bit samples)."""
+        assert self.source is not None
+        loudest = 0
+        chunks = max(1, int(seconds * SAMPLE_RATE / self.source.CHUNK))
+        for _ in range(chunks):
+            block = self.source.stream.read(self.source.CHUNK)
+            loudest = max(loudest, rms(block))
+        return loudest
+
+    def phrase(self, timeout: float, limit: float) -> Iterator[bytes]:
+        """Yield the audio of the next utterance piece by piece; nothing if none starts in time.
+
+        The caller may stop early (a complete request heard): closing the generator ends it.
+        """
+        assert self.source is not None
+        try:
+            for chunk in self.recognizer.listen(self.source, timeout=timeout, phrase_time_limit=limit, stream=True):
+                yield chunk.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=WIDTH)
+        except sr.WaitTimeoutError:
+            return
+        except OSError as exc:  # unplugged while listening
+            raise NoMicrophone("The microphone stopped working. " + NO_MICROPHONE) from exc
+
+    @property
+    def threshold(self) -> float:
+        return self.recognizer.energy_threshold

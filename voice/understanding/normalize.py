@@ -1,0 +1,130 @@
+"""Turn typed or recognised text into the plain word tokens the router and recognisers share."""
+
+from __future__ import annotations
+
+import re
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+# Recognisers and typists write contractions either way; one spelling keeps matching simple.
+_CONTRACTIONS = {
+    "what's": "what is",
+    "whats": "what is",
+    "it's": "it is",
+    "that's": "that is",
+    "there's": "there is",
+    "where's": "where is",
+    "how's": "how is",
+    "who's": "who is",
+    "can't": "cannot",
+    "cant": "cannot",
+    "won't": "will not",
+    "don't": "do not",
+    "dont": "do not",
+    "doesn't": "does not",
+    "didn't": "did not",
+    "isn't": "is not",
+    "i'm": "i am",
+    "im": "i am",
+    "i've": "i have",
+    "i'd": "i would",
+    "i'll": "i will",
+    "let's": "let us",
+    "you're": "you are",
+    "couldn't": "could not",
+    "wouldn't": "would not",
+}
+# One spelling for words written two ways, so that either matches.
+_SPELLINGS = {
+    "disk": "disc",
+    "disks": "discs",
+    "ageing": "aging",
+    "centre": "center",
+    "tumour": "tumor",
+    "oedema": "edema",
+}
+# Single letters that are words, so never glued to a neighbouring spelled-out letter.
+_LETTER_WORDS = {"a", "i"}
+# How recognisers write some spoken letter names ("age f ten" for "H F 10"); read as letters
+# only beside another spelled letter.
+_LETTER_NAMES = {
+    "aitch": "h",
+    "age": "h",
+    "eff": "f",
+    "ex": "x",
+    "ess": "s",
+    "el": "l",
+    "em": "m",
+    "en": "n",
+    "bee": "b",
+    "dee": "d",
+    "gee": "g",
+    "jay": "j",
+    "kay": "k",
+    "pea": "p",
+    "tee": "t",
+    "vee": "v",
+    "zed": "z",
+    "zee": "z",
+}
+
+
+def number_words(n: int) -> str:
+    """12 -> 'twelve', 45 -> 'forty five'; larger numbers are read digit by digit."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + ("" if ones == 0 else " " + _ONES[ones])
+    return " ".join(_ONES[int(d)] for d in str(n))
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words with numbers spelled out and spelled letters joined ('H. F. 10' -> hf ten)."""
+    text = text.lower().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    words: list[str] = []
+    for raw in text.split():
+        word = raw.strip("'")
+        word = _CONTRACTIONS.get(word, word).replace("'s", "").replace("'", "")
+        word = _SPELLINGS.get(word, word)
+        for part in word.split():
+            if part.isdigit():
+                words.extend(number_words(int(part)).split())
+            elif part:
+                words.append(part)
+    return _join_letters(words)
+
+
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha() and word not in _LETTER_WORDS
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    words = [
+        _LETTER_NAMES[w]
+        if w in _LETTER_NAMES and any(_is_letter(n) for n in words[max(0, i - 1) : i] + words[i + 1 : i + 2])
+        else w
+        for i, w in enumerate(words)
+    ]
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if _is_letter(word):
+            run.append(word)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if word:
+            out.append(word)
+    return out
+
+
+def normalize(text: str) -> str:
+    return " ".join(tokens(text))
