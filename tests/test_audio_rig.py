@@ -112,7 +112,7 @@ def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -
     replies = captions(out.stdout, "Guide")
     assert replies[0].startswith("Welcome")
     assert "herniated disc" in replies[1] and "spinal stenosis" in replies[1]
-    assert replies[2].startswith("Herniated disc") and "jelly-like" in replies[2]
+    assert replies[2].startswith("Cause 1 of 6: Herniated disc") and "jelly-like" in replies[2]
     assert replies[3].startswith("Goodbye") and len(replies) == 4  # no reprompt: quit ends the run
     # This rig does not keep time: each next question arrives while the reply before it plays,
     # and cuts it short as a person would. The goodbye is never cut; nothing more than all the

@@ -482,7 +482,7 @@ def start_long_reading(guide: Guide, phrases: Callable[..., Path]) -> float:
     # reliably in the same conditions.
     read_all = guide.say(phrases("read everything", 175))
     guide.wait(
-        lambda: any(c.startswith("Pain and weakness") for c in guide.captions("Guide")),
+        lambda: any(c.startswith("About leg pain and weakness. Pain and weakness") for c in guide.captions("Guide")),
         10,
         f"'read everything' did not start the reading (heard: {guide.captions('You')})",
     )

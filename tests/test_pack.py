@@ -195,3 +195,19 @@ def test_item_word_and_topic(tmp_path: Path) -> None:
     assert load_pack(path).sections[0].item_word == "Stage"
     assert load_pack(tmp_path / "good.yaml").sections[0].item_word == "Stage"
 
+
+def test_pack_texts_must_be_texts_the_guide_says(tmp_path: Path) -> None:
+    from voice.conversation.session import Session
+
+    path = tmp_path / "texts.yaml"
+    path.write_text(GOOD + "texts:\n  end: That is all about {title}.\n", encoding="utf-8")
+    assert Session(load_pack(path)).texts.say("end") == "That is all about demo."
+    for text, problem in (
+        ("  ending: The end.", "not a text the guide says"),
+        ("  end: The end of {section}.", "uses {section}, which it cannot fill in"),
+        ("  end: The end {.", "has a { without its }"),
+    ):
+        path.write_text(GOOD + "texts:\n" + text + "\n", encoding="utf-8")
+        with pytest.raises(PackError, match=re.escape(problem)) as caught:
+            Session(load_pack(path))
+        assert caught.value.line == 15 and caught.value.field.startswith("texts.")

@@ -175,7 +175,8 @@ def test_resume_and_bookmark_across_runs(tmp_path: Path) -> None:
     assert lines[0].startswith("Guide: Welcome back") and "Last time we were at arthritis" in lines[0]
     assert "Say continue, or start over" in lines[0] and "You can say, for example" not in lines[0]
     replies = [line for line in lines if line.startswith("Guide: ")]
-    assert replies[1].startswith("Guide: Arthritis.") and replies[2].startswith("Guide: Spinal stenosis.")
+    assert replies[1].startswith("Guide: Cause 5 of 6: Arthritis.")
+    assert replies[2].startswith("Guide: Cause 3 of 6: Spinal stenosis.")
     settings = (tmp_path / "config" / "settings.yaml").read_text()
     assert "rate: 130" in settings  # "slower" was kept
 

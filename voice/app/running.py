@@ -128,5 +128,5 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
                 notify(problem)
         spoken = " ".join(p for p in spoken_notices if p)
         if spoken:
-            greeting.text = f"{spoken} {greeting.text}"
+            greeting = replace(greeting, text=f"{spoken} {greeting.text}")
         return loop.run(greeting, then=start_at)

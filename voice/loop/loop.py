@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from ..conversation.session import Reply, Session
@@ -385,9 +385,7 @@ class Loop:
         if action == "stop":
             return None
         request = Request(action, f"({action} key)", 1.0)
-        reply = self.session.respond(request)
-        reply.heard = request.heard
-        return self.respond(reply)
+        return self.respond(replace(self.session.respond(request), heard=request.heard))
 
 
 def _complete(partial: str, request: Request) -> bool:
