@@ -13,7 +13,7 @@ from ..content.pack import Pack, available_packs, find_pack, load_pack
 from ..conversation.session import Reply, Session
 from ..errors import GuideError
 from ..understanding.router import Router
-from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
+from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances, unknown_names
 from .typed import typed_lines
 
 
@@ -74,31 +74,44 @@ def cmd_guides(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     pack = load_pack(args.path)
+    router = Router(pack)
+    Session(pack, router)  # the pack's own wording of the guide's texts is checked here
     items = sum(len(s.items) for s in pack.sections)
     print(f"{args.path}: OK: '{pack.title}', {len(pack.sections)} sections, {items} items")
     tests_file = pack_tests_path(args.path)
     if not tests_file.exists():
         return 0
     tests = load_tests(tests_file)
-    router = Router(pack)
+    named = unknown_names(pack, tests)
+    for problem in named:
+        print(f"  {problem}")
     misses = run_utterances(router, tests)
     total = len(tests.utterances)
     for utterance, got in misses:
-        print(
-            f"  miss: '{utterance.say}': expected {utterance.expect}, "
-            f"understood {got.target or got.intent} ({got.confidence})"
-        )
+        understood = got.target or got.intent
+        if got.intent == "clarify":
+            understood = f"clarify between {' and '.join(got.choices)}"
+        print(f"  miss: '{utterance.say}': expected {utterance.expect}, understood {understood} ({got.confidence})")
     failed = 0
     for dialogue in tests.dialogues:
         problems = run_dialogue(pack, router, dialogue)
         failed += bool(problems)
         for problem in problems:
             print(f"  dialogue: {problem}")
-    rate = 100.0 * (total - len(misses)) / total if total else 100.0
+    rate = (total - len(misses)) / total if total else 1.0
     print(
-        f"{tests_file}: {total - len(misses)} of {total} utterances understood ({rate:.1f}%), "
-        f"{len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass"
+        f"{tests_file}: {total - len(misses)} of {total} utterances understood ({100 * rate:.1f}%, "
+        f"floor {100 * tests.floor:.0f}%), {len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass"
     )
+    failures = []
+    if rate < tests.floor:
+        failures.append(f"{100 * rate:.1f}% of utterances understood is below the floor of {100 * tests.floor:.0f}%")
+    if failed:
+        failures.append(f"{failed} dialogue{'s' if failed > 1 else ''} failed")
+    if named:
+        failures.append(f"{len(named)} name{'s' if len(named) > 1 else ''} not in the pack")
+    if failures:
+        return _fail(f"{tests_file}: FAILED: " + "; ".join(failures))
     return 0
 
 
