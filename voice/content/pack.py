@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from ..errors import GuideError, PackError
+from .warning_signs import WarningSign, read_warning_signs
 
 PACKS_DIR = Path(__file__).parent / "packs"
 FORMAT_VERSION = 1
@@ -81,6 +82,7 @@ class Pack:
     topic_words: tuple[str, ...]
     sections: tuple[Section, ...]
     path: str = ""
+    warning_signs: tuple[WarningSign, ...] = ()  # each with its cited source (warning_signs.py)
     by_id: dict[str, Section | Item] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -186,6 +188,7 @@ class _Reader:
             topic_words=self.words(data, "topic_words", ""),
             sections=sections,
             path=self.path,
+            warning_signs=read_warning_signs(self, data),
         )
 
     def section(self, data: dict, fld: str, seen: set[str]) -> Section:
@@ -246,6 +249,7 @@ _PACK_KEYS = {
     "try_saying",
     "topic_words",
     "sections",
+    "warning_signs",
 }
 _SECTION_KEYS = {"id", "name", "spoken", "intro", "spoken_intro", "words", "items"}
 _ITEM_KEYS = {"id", "name", "spoken", "short", "text", "spoken_text", "words", "name_only"}
