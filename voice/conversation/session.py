@@ -11,6 +11,7 @@ from ..content.pack import Item, Pack, Section
 from ..understanding.router import Request, Router
 from .keymap import KEY_HELP
 from .memory import Memory
+from .safety_replies import SafetyGuide, SafetyReply
 from .settings import Settings
 
 WELCOME = -1  # position before the first section
@@ -71,6 +72,7 @@ class Session:
         self.choices: tuple[str, ...] = ()
         self.misunderstood = 0
         self.resume: str | None = None  # offered at start: "continue" goes back there
+        self.safety = SafetyGuide(pack, self.router, inline)
 
     @property
     def place_id(self) -> str | None:
@@ -152,6 +154,9 @@ class Session:
 
     def handle(self, text: str) -> Reply:
         """Answer one utterance and move through the guide accordingly."""
+        said = self.safety.answer(text, self.settings.emergency_number, self.choices)
+        if said is not None:  # emergencies before anything else, in every state (issue 12)
+            return self._safe(said)
         request = self.router.route(text, self.choices)
         reply = self.respond(request)
         reply.heard, reply.confidence = request.heard, request.confidence
@@ -177,6 +182,11 @@ class Session:
         if handler is None:  # an answer ("yes", "second") with nothing pending
             return self._said(self._unknown(request))
         return handler(request)
+
+    def _safe(self, said: SafetyReply) -> Reply:
+        # The place is kept; a pending question is dropped; "yes" reads what was offered.
+        self.choices, self.resume, self.misunderstood = (), said.offer, 0
+        return self._said(Reply(said.text, said.intent, heard=said.heard, confidence=1.0))
 
     def _said(self, reply: Reply) -> Reply:
         if not reply.stop:
@@ -280,7 +290,10 @@ class Session:
             names = [inline(self.pack.by_id[c].spoken) for c in self.choices]
             text = f"Say the first one for {names[0]}, or the second one for {names[1]}. Or ask something else."
             return self._said(Reply(text, "help"))
-        controls = "You can also say slower, faster, louder, quieter, stop, remember this, what are the keys, or quit."
+        controls = (
+            "You can also say slower, faster, louder, quieter, stop, remember this, what are the keys, "
+            "disclaimer, or quit."
+        )
         if self.position == WELCOME:
             text = (
                 f"You can ask what {self.pack.spoken_title.lower()} is, or about its "
