@@ -44,7 +44,8 @@ def test_ask_json_one_object_per_question_from_stdin() -> None:
 def test_chat_walks_with_next_previous_repeat() -> None:
     turns = "causes\nnext\nmore\nnext\nprevious\nrepeat\nwhat is a slipped disc\nquit\nnever read\n"
     out = run("chat", "--json", stdin=turns)
-    replies = [json.loads(line) for line in out.stdout.splitlines()]
+    welcome, *replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert welcome["intent"] == "welcome" and "not medical advice" in welcome["reply"]  # issue 12
     items = [r["item"] for r in replies[:6]]
     assert items == [None, "herniated-disc", "herniated-disc", "pregnancy", "herniated-disc", "herniated-disc"]
     assert replies[1]["reply"] != replies[2]["reply"]  # the long text in two parts

@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import __version__
 from ..content.pack import Pack, available_packs, find_pack, load_pack
 from ..conversation.session import Reply, Session
+from ..conversation.settings import Settings, load_settings
 from ..errors import GuideError
 from ..understanding.router import Router
 from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances, unknown_names
@@ -38,22 +39,30 @@ def _load(args: argparse.Namespace) -> Pack:
     return load_pack(find_pack(args.guide))
 
 
+def _saved_settings() -> Settings:
+    # Typed answers say the caregiver's emergency number too.
+    settings, problem = load_settings()
+    if problem:
+        _notify(problem)
+    return settings
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     pack = _load(args)
     router = Router(pack)
+    settings = _saved_settings()
     questions: Iterable[str] = [" ".join(args.text)] if args.text else sys.stdin
     for line in questions:
         if not line.strip():
             continue
-        _emit(Session(pack, router).handle(line.strip()), args.json)
+        _emit(Session(pack, router, settings).handle(line.strip()), args.json)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     pack = _load(args)
-    session = Session(pack)
-    if not args.json:
-        print(f"Guide: {session.welcome().text}", flush=True)
+    session = Session(pack, settings=_saved_settings())
+    _emit(session.welcome(), args.json)  # the welcome (with the disclaimer) first, as JSON too
     for line in typed_lines(None if args.json else _notify):
         reply = session.handle(line)
         _emit(reply, args.json)

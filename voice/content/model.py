@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .warning_signs import WarningSign
+
 
 @dataclass(frozen=True)
 class Item:
@@ -57,6 +59,7 @@ class Pack:
     topic_words: tuple[str, ...]
     sections: tuple[Section, ...]
     path: str = ""
+    warning_signs: tuple[WarningSign, ...] = ()  # each with its cited source (warning_signs.py)
     texts: dict[str, str] = field(default_factory=dict, compare=False)  # the guide's own sentences, reworded
     text_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Section | Item] = field(default_factory=dict, compare=False, repr=False)

@@ -7,13 +7,14 @@ from typing import Any
 
 from ..errors import PackError
 from .model import Item, Pack, Section
+from .warning_signs import read_warning_signs
 from .yamlload import Mapping
 
 FORMAT_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 PACK_KEYS = frozenset(
-    "format id title spoken_title source welcome disclaimer try_saying topic_words texts sections".split()
+    "format id title spoken_title source welcome disclaimer try_saying topic_words texts sections warning_signs".split()
 )
 SECTION_KEYS = frozenset("id name spoken intro spoken_intro words items item_word topic".split())
 ITEM_KEYS = frozenset("id name spoken short text spoken_text words name_only".split())
@@ -122,6 +123,7 @@ class _Reader:
             topic_words=self.words(data, "topic_words", ""),
             sections=sections,
             path=self.path,
+            warning_signs=read_warning_signs(self, data),
             texts=texts,
             text_lines=text_lines,
         )

@@ -18,6 +18,7 @@ from .intents import Intent, as_intent, check_commands
 from .memory import Memory
 from .reading import Reading
 from .reply import Reply
+from .safety_replies import SafetyGuide, SafetyReply
 from .settings import Settings
 from .texts import Texts, inline
 
@@ -48,6 +49,7 @@ class Session(Controls):
         self.misunderstood = 0
         self.resume: str | None = None  # offered at start: "continue" goes back there
         self.told_name_only = False  # the full "no more information" note is said once
+        self.safety = SafetyGuide(pack, self.router, inline)
 
     @property
     def place_id(self) -> str | None:
@@ -93,6 +95,9 @@ class Session(Controls):
 
     def handle(self, text: str) -> Reply:
         """Answer one utterance and move through the guide accordingly."""
+        said = self.safety.answer(text, self.settings.emergency_number, self.choices)
+        if said is not None:  # emergencies before anything else, in every state (issue 12)
+            return self._safe(said)
         request = self.router.route(text, self.choices)
         reply = self.respond(request)
         reply = replace(reply, heard=request.heard, confidence=request.confidence)
@@ -123,6 +128,11 @@ class Session(Controls):
 
     def _at(self, position: int, pages: list[str] | None = None) -> None:
         self.position, self.pages, self.page = position, pages or [], 0
+
+    def _safe(self, said: SafetyReply) -> Reply:
+        # The place is kept; a pending question is dropped; "yes" reads what was offered.
+        self.choices, self.resume, self.misunderstood = (), said.offer, 0
+        return self._said(Reply(said.text, said.intent, heard=said.heard, confidence=1.0))
 
     def _said(self, reply: Reply) -> Reply:
         if not reply.stop:

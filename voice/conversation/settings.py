@@ -26,6 +26,8 @@ RATE_MIN, RATE_MAX, RATE_STEP, RATE_DEFAULT = 90, 250, 20, 150
 VOLUME_MIN, VOLUME_MAX, VOLUME_STEP, VOLUME_DEFAULT = 0.3, 1.0, 0.1, 0.9
 ENGINES = ("auto", "vosk", "sphinx")
 WAKE_PHRASE_DEFAULT = "guide"
+# What the emergency reply tells people to call until a caregiver sets the real number.
+EMERGENCY_NUMBER_DEFAULT = "your local emergency number"
 
 APP_NAME = "voice-guide"
 CONFIG_ENV = "VOICE_GUIDE_CONFIG_DIR"
@@ -44,6 +46,7 @@ class Settings:
     wake_phrase: str = WAKE_PHRASE_DEFAULT
     push_to_talk: bool = False
     welcome_back: bool = True  # offer to go back to where the user was last time
+    emergency_number: str = EMERGENCY_NUMBER_DEFAULT  # said twice in every emergency reply
 
     def change_rate(self, steps: int) -> bool:
         """Move the rate by whole steps within bounds; False when already at the bound."""
@@ -130,6 +133,20 @@ def _wake_phrase(raw: object) -> str:
     return " ".join(words)
 
 
+def _emergency_number(raw: object) -> str:
+    # Digits ("999", "1 1 2") or words ("nine nine nine"); short, because it is said twice at once.
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise _Bad
+    value = " ".join(raw.split())
+    if value.lower() == "default":
+        return EMERGENCY_NUMBER_DEFAULT
+    if not value or len(value) > 40 or not re.fullmatch(r"[\w' -]+", value):
+        raise _Bad
+    return value
+
+
 @dataclass(frozen=True)
 class _Rule:
     check: Callable[[object], Any]
@@ -148,6 +165,11 @@ _RULES: dict[str, _Rule] = {
     "wake_phrase": _Rule(_wake_phrase, "one or more words, such as guide", "the word that gets the guide's attention"),
     "push_to_talk": _Rule(_flag, "on or off", "listen only while a key is held, on or off"),
     "welcome_back": _Rule(_flag, "on or off", "offer to go back to where you were, on or off"),
+    "emergency_number": _Rule(
+        _emergency_number,
+        "a phone number such as 999, 911 or 112 (or default)",
+        "the number every emergency reply tells people to call",
+    ),
 }
 assert set(_RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"
 

@@ -185,6 +185,8 @@ class Loop:
         transcript = self._recognize(self.microphone.phrase(SLICE, PHRASE_LIMIT), speaking=True)
         if transcript is None or not transcript.text:
             return None
+        if self.session.safety.emergency(transcript.text) and not self._echo(transcript.text):
+            return Heard("said", transcript.text)  # an emergency cuts in (its words in the guide's own voice do not)
         request = self.session.router.route(transcript.text, self.session.choices)
         if request.confidence < EARLY_CONFIDENCE or request.intent in ("unknown", "clarify"):
             return None
@@ -299,6 +301,8 @@ class Loop:
         """Asleep, only the wake phrase (or a key) counts; what follows it is the request."""
         if heard.kind == "key":
             return True, ""
+        if self.session.safety.emergency(heard.text):
+            return True, heard.text  # an emergency wakes the guide, wake phrase or not
         wake = tokens(self.session.settings.wake_phrase)
         words = tokens(heard.text)
         for start in range(len(words) - len(wake) + 1):
