@@ -50,15 +50,26 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from ..conversation.memory import Keeper, load_memory
+
     pack = _load(args)
-    session = Session(pack)
+    memory, notice = load_memory(pack.id)
+    if notice:
+        _notify(notice)
+    session = Session(pack, memory=memory)
+    keeper = Keeper(pack.id, memory, _notify)  # "I'll remember ... even next time", as in `run`
     if not args.json:
         print(f"Guide: {session.welcome().text}", flush=True)
-    for line in typed_lines(None if args.json else _notify):
-        reply = session.handle(line)
-        _emit(reply, args.json)
-        if reply.quit:
-            break
+    try:
+        for line in typed_lines(None if args.json else _notify):
+            reply = session.handle(line)
+            _emit(reply, args.json)
+            if session.memory.bookmark != keeper.saved.bookmark:
+                keeper.save(session.memory)  # a bookmark at once; the place when the chat ends
+            if reply.quit:
+                break
+    finally:
+        keeper.save(session.memory)
     return 0
 
 
@@ -146,8 +157,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.key and args.value is None:
         raise GuideError(f"Give a value too: voice-guide settings {args.key} VALUE")
     if args.key:
-        settings = set_value(settings, args.key, args.value)
-        problem = save_settings(settings)
+        settings, before = set_value(settings, args.key, args.value), settings
+        problem = save_settings(settings, before=before)  # only this one: a running guide's changes stay
         if problem:
             raise GuideError(problem)
     print(f"Settings ({settings_path()}):")
