@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..content.pack import Item, Pack, Section
+from ..understanding.normalize import capped
 from ..understanding.router import Request, Router
 from .keymap import KEY_HELP
 from .memory import Memory
@@ -152,7 +153,7 @@ class Session:
 
     def handle(self, text: str) -> Reply:
         """Answer one utterance and move through the guide accordingly."""
-        request = self.router.route(text, self.choices)
+        request = self.router.route(capped(text), self.choices)  # a pasted page must not stall routing
         reply = self.respond(request)
         reply.heard, reply.confidence = request.heard, request.confidence
         if reply.section is None and self.position != WELCOME and request.intent != "unknown":
