@@ -13,6 +13,7 @@ from ..content.pack import Pack, available_packs, find_pack, load_pack
 from ..conversation.session import Reply, Session
 from ..errors import GuideError
 from ..understanding.router import Router
+from .ending import ends_cleanly
 from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
 from .typed import typed_lines
 
@@ -278,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with ends_cleanly():  # SIGTERM, SIGHUP: clean up as on quitting
+            return args.func(args)
     except GuideError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
