@@ -14,6 +14,7 @@ from ..conversation.session import Reply, Session
 from ..conversation.settings import Settings, load_settings
 from ..errors import GuideError
 from ..understanding.router import Router
+from .ending import ends_cleanly
 from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances, unknown_names
 from .typed import typed_lines
 
@@ -60,14 +61,25 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from ..conversation.memory import Keeper, load_memory
+
     pack = _load(args)
-    session = Session(pack, settings=_saved_settings())
+    memory, notice = load_memory(pack.id)
+    if notice:
+        _notify(notice)
+    session = Session(pack, settings=_saved_settings(), memory=memory)
+    keeper = Keeper(pack.id, memory, _notify)  # "I'll remember ... even next time", as in `run`
     _emit(session.welcome(), args.json)  # the welcome (with the disclaimer) first, as JSON too
-    for line in typed_lines(None if args.json else _notify):
-        reply = session.handle(line)
-        _emit(reply, args.json)
-        if reply.quit:
-            break
+    try:
+        for line in typed_lines(None if args.json else _notify):
+            reply = session.handle(line)
+            _emit(reply, args.json)
+            if session.memory.bookmark != keeper.saved.bookmark:
+                keeper.save(session.memory)  # a bookmark at once; the place when the chat ends
+            if reply.quit:
+                break
+    finally:
+        keeper.save(session.memory)
     return 0
 
 
@@ -168,8 +180,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.key and args.value is None:
         raise GuideError(f"Give a value too: voice-guide settings {args.key} VALUE")
     if args.key:
-        settings = set_value(settings, args.key, args.value)
-        problem = save_settings(settings)
+        settings, before = set_value(settings, args.key, args.value), settings
+        problem = save_settings(settings, before=before)  # only this one: a running guide's changes stay
         if problem:
             raise GuideError(problem)
     print(f"Settings ({settings_path()}):")
@@ -289,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with ends_cleanly():  # SIGTERM, SIGHUP: clean up as on quitting
+            return args.func(args)
     except GuideError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..content.pack import Pack
 from ..conversation.keymap import key_table
-from ..conversation.memory import load_memory, save_memory
+from ..conversation.memory import Keeper, load_memory
 from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
@@ -59,6 +59,8 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
     settings, settings_notice = load_settings()
     memory, memory_notice = load_memory(pack.id)
     saved_rate = settings.rate  # --rate is for this session: the saved rate stays as it was
+    saved = replace(settings)  # as on disk: only what changes is written back
+    keeper = Keeper(pack.id, memory, notify)
     if args.rate:
         settings.rate = max(RATE_MIN, min(RATE_MAX, args.rate))
     push_to_talk = args.push_to_talk or settings.push_to_talk
@@ -68,17 +70,17 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
 
     def keep(reply: Reply) -> None:
         """Save what the user will expect to find next time, as it changes."""
-        nonlocal saved_rate
+        nonlocal saved_rate, saved
         if reply.settings_changed:
             if reply.intent in ("slower", "faster"):
                 saved_rate = settings.rate  # the user chose this rate: keep it
-            problem = save_settings(replace(settings, rate=saved_rate))
+            wanted = replace(settings, rate=saved_rate)
+            problem = save_settings(wanted, before=saved)  # a caregiver's change made meanwhile stays
+            saved = wanted
             if problem:
                 notify(problem)
         if reply.memory_changed:
-            problem = save_memory(session.memory, pack.id)
-            if problem:
-                notify(problem)
+            keeper.save(session.memory)
 
     with ExitStack() as stack:
         speaker = make_speaker(args.save_audio, notify)

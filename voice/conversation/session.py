@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..content.model import Item, Pack, Section
+from ..understanding.normalize import capped
 from ..understanding.router import Request, Router
 from ..understanding.vocabulary import load_commands
 from .controls import Controls
@@ -95,6 +96,7 @@ class Session(Controls):
 
     def handle(self, text: str) -> Reply:
         """Answer one utterance and move through the guide accordingly."""
+        text = capped(text)  # a pasted page must not stall routing
         said = self.safety.answer(text, self.settings.emergency_number, self.choices)
         if said is not None:  # emergencies before anything else, in every state (issue 12)
             return self._safe(said)
