@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.support
+
+from tests.support.speech import speak
 from voice.content.pack import find_pack, load_pack
-from voice.hearing.speechset import speak
 from voice.hearing.sphinx_engine import SphinxRecognizer
 from voice.hearing.wav import load_wav
 from voice.understanding.safety import safety_for

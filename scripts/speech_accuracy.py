@@ -9,15 +9,18 @@ Run: .venv/bin/python scripts/speech_accuracy.py [--engine sphinx|vosk] [--model
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.support
+
+from tests.support.speech import build, load_questions, speech_tests_path
 from voice.app.packtests import request_matches
 from voice.content.pack import find_pack, load_pack
 from voice.hearing.engines import make_recognizer
-from voice.hearing.speechset import build, load_questions, speech_tests_path
 from voice.hearing.wav import load_wav
 from voice.understanding.router import Router
 from voice.understanding.vocabulary import recognizer_phrases

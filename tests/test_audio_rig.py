@@ -7,69 +7,30 @@ to a file. Real PyAudio, real PocketSphinx and real pyttsx3/espeak-ng voice: not
 
 from __future__ import annotations
 
-import os
-import re
-import resource
 import shutil
 import subprocess
-import sys
 import wave
 from pathlib import Path
 
 import pytest
 
+from tests.support import alsa, speech
+from tests.support.speech import speak
 from voice.conversation.settings import RATE_DEFAULT
 from voice.hearing.levels import rms
-from voice.hearing.speechset import speak
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing")
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox missing")
 
 MIC_RATE = 16000
 PLAY_RATE = 22050  # pyttsx3/espeak-ng speaks at 22050 Hz and the guide plays it unchanged
-# The file plugin does not pace time: an output stream left open while the guide waits can
-# write silence as fast as the disk takes it (tens of GB a minute). Every child gets a file-size
-# cap, so a hang fails the test (SIGXFSZ) instead of filling the disk.
-FILE_LIMIT = 64 * 1024 * 1024
-NULL16K = 'pcm.null16k {\n  type plug\n  slave { pcm "null" ; rate 16000 ; channels 1 ; format S16_LE }\n}\n'
-
-
-def _asym(playback: str, capture: str, extra: str = "") -> str:
-    return f'pcm.!default {{\n  type asym\n  playback.pcm "{playback}"\n  capture.pcm "{capture}"\n}}\n{extra}'
-
-
-def _to_file(played: Path) -> str:
-    return f'pcm.to_file {{\n  type file\n  slave.pcm "null"\n  file "{played}"\n  format "raw"\n}}\n'
-
-
-def _from_file(mic: Path) -> str:
-    return (
-        f'pcm.from_file {{\n  type file\n  slave.pcm "null16k"\n  file "/dev/null"\n'
-        f'  infile "{mic}"\n  format "raw"\n}}\n{NULL16K}'
-    )
-
-
-def _limit_files() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
 
 
 def run_guide(
     conf_text: str, tmp_path: Path, *args: str, stdin: str = "", timeout: float = 180
 ) -> subprocess.CompletedProcess:
     """`voice-guide run ARGS` with ALSA configured by `conf_text` (added to the system config)."""
-    conf = tmp_path / "asound.conf"
-    conf.write_text(conf_text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "VOICE_GUIDE_DEBUG_AUDIO"}
-    env["ALSA_CONFIG_PATH"] = f"/usr/share/alsa/alsa.conf:{conf}"  # `null` comes from the system file
-    return subprocess.run(
-        [sys.executable, "-m", "voice", "run", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=_limit_files,
-    )
+    return alsa.run_voice(conf_text, tmp_path, "run", *args, stdin=stdin, timeout=timeout)
 
 
 def captions(stdout: str, who: str) -> list[str]:
@@ -77,8 +38,7 @@ def captions(stdout: str, who: str) -> list[str]:
 
 
 def spoken_seconds(text: str, rate: int = RATE_DEFAULT) -> float:
-    """How long `text` takes at `rate` words per minute."""
-    return len(re.findall(r"[\w'-]+", text)) / (rate / 60)
+    return speech.spoken_seconds(text, rate)
 
 
 def microphone_audio(turns: list[str], folder: Path, gap: float = 1.5) -> bytes:
@@ -100,7 +60,7 @@ def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -
     # Not one of the welcome's own examples: this rig does not keep time, so the question may
     # arrive while the guide is saying those very words, and be taken for its echo.
     mic.write_bytes(microphone_audio(["why does my leg hurt", "next", "goodbye"], tmp_path))
-    conf = _asym("to_file", "from_file", _to_file(played) + _from_file(mic))
+    conf = alsa.file_rig(mic, played)
     # After the file ends capture returns zeros at once; two silent listens end the run.
     out = run_guide(conf, tmp_path, "--engine", "sphinx", "--exit-after-silence", "2")
     assert out.returncode == 0, out.stderr
@@ -126,7 +86,7 @@ def test_three_spoken_turns_through_microphone_and_loudspeaker(tmp_path: Path) -
 
 def test_no_microphone_falls_back_to_typing(tmp_path: Path) -> None:
     # A capture device that does not exist: PortAudio then has no default input at all.
-    conf = _asym("null", "no_such_capture_device")
+    conf = alsa.asym("null", "no_such_capture_device")
     out = run_guide(conf, tmp_path, "--engine", "sphinx", stdin="what causes leg pain\nquit\n", timeout=60)
     assert "Traceback" not in out.stderr, out.stderr
     assert "No microphone was found." in out.stderr
@@ -137,7 +97,7 @@ def test_no_microphone_falls_back_to_typing(tmp_path: Path) -> None:
 
 @needs_espeak
 def test_no_loudspeaker_still_prints_replies(tmp_path: Path) -> None:
-    conf = _asym("no_such_playback_device", "null")
+    conf = alsa.asym("no_such_playback_device", "null")
     out = run_guide(conf, tmp_path, "--typed", stdin="what causes leg pain\nquit\n", timeout=60)
     assert "Traceback" not in out.stderr, out.stderr
     assert "No loudspeaker or headphones were found." in out.stderr
@@ -150,7 +110,7 @@ def test_no_loudspeaker_still_prints_replies(tmp_path: Path) -> None:
 @needs_espeak
 def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
     saved = tmp_path / "saved"
-    conf = _asym("null", "null")  # a loudspeaker that keeps nothing: only the saved files matter
+    conf = alsa.asym("null", "null")  # a loudspeaker that keeps nothing: only the saved files matter
     out = run_guide(
         conf, tmp_path, "--typed", "--save-audio", str(saved), stdin="what causes leg pain\nnext\nquit\n", timeout=60
     )
@@ -172,17 +132,7 @@ def test_save_audio_writes_one_wav_per_reply(tmp_path: Path) -> None:
 def test_check_reports_every_part(tmp_path: Path) -> None:
     mic, played = tmp_path / "mic.raw", tmp_path / "played.raw"
     mic.write_bytes(microphone_audio(["what causes leg pain"], tmp_path))
-    conf = tmp_path / "asound.conf"
-    conf.write_text(_asym("to_file", "from_file", _to_file(played) + _from_file(mic)), encoding="utf-8")
-    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
-    out = subprocess.run(
-        [sys.executable, "-m", "voice", "check", "--engine", "sphinx"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limit_files,
-    )
+    out = alsa.run_voice(alsa.file_rig(mic, played), tmp_path, "check", "--engine", "sphinx", timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     for part in ("guide", "voice", "loudspeaker", "microphone", "recogniser"):
         assert f"OK      {part}:" in out.stdout, out.stdout
@@ -190,17 +140,7 @@ def test_check_reports_every_part(tmp_path: Path) -> None:
 
 
 def test_check_explains_a_missing_microphone(tmp_path: Path) -> None:
-    conf = tmp_path / "asound.conf"
-    conf.write_text(_asym("null", "no_such_capture_device"), encoding="utf-8")
-    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
-    out = subprocess.run(
-        [sys.executable, "-m", "voice", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limit_files,
-    )
+    out = alsa.run_voice(alsa.asym("null", "no_such_capture_device"), tmp_path, "check", timeout=120)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "PROBLEM microphone: No microphone was found" in out.stdout
     assert "1 problem found: microphone" in out.stdout

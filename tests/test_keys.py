@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import queue
-import select
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.terminal import lines_until as read_until
 from voice.conversation.keymap import KEY_HELP, KEYS, key_table
 from voice.loop import keys
 from voice.loop.keys import KeyReader
@@ -45,21 +45,6 @@ print("started" if reader.start() else "no tty", flush=True)
 reader.actions.get(timeout=10)
 raise RuntimeError("crash on purpose, without calling stop()")
 """
-
-
-def read_until(master: int, last: str, timeout: float = 10.0) -> list[str]:
-    """Lines the child printed, up to and including `last`; fails instead of hanging."""
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = buf.decode(errors="replace").replace("\r", "").split("\n")[:-1]
-        if last in lines:
-            return lines
-        left = deadline - time.monotonic()
-        ready, _, _ = select.select([master], [], [], max(left, 0))
-        if not ready:
-            raise AssertionError(f"no {last!r} within {timeout} s; got {lines!r}")
-        buf += os.read(master, 1024)
 
 
 def spawn(code: str, slave: int) -> subprocess.Popen:

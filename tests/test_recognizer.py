@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.speech import speak
 from voice.content.pack import Pack
 from voice.hearing.engines import make_recognizer
 from voice.hearing.pronounce import PHONES
-from voice.hearing.speechset import speak
 from voice.hearing.sphinx_engine import (
     SphinxRecognizer,
     cache_dir,

@@ -308,7 +308,7 @@ def recognizer(pack: Pack):
 
 
 def _spoken(text: str, folder: Path) -> bytes:
-    from voice.hearing.speechset import speak
+    from tests.support.speech import speak
     from voice.hearing.wav import load_wav
 
     return load_wav(speak(text, "en-us", 150, folder / f"{text.replace(' ', '_')}.wav", pad=0.3))

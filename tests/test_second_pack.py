@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.speech import speak
 from voice.app.packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
 from voice.content.pack import Pack, load_pack
 from voice.conversation.session import Session
-from voice.hearing.speechset import speak
 from voice.understanding.router import Router
 from voice.understanding.vocabulary import load_commands
 
@@ -94,7 +94,8 @@ def test_chat_text_and_json() -> None:
     assert "Say more to hear the rest." in lines[2] and "Rinse the kettle twice" in lines[3]
     assert lines[5].startswith("Guide: That is the end of the kettle guide.")
     out = run("chat", "--guide", str(KETTLE), "--json", stdin="problems\nnext\nquit\n")
-    replies = [json.loads(line) for line in out.stdout.splitlines()]
+    welcome, *replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert welcome["intent"] == "welcome"
     assert [(r["section"], r["item"]) for r in replies[:2]] == [("problems", None), ("problems", "no-power")]
     assert replies[-1]["intent"] == "quit"
 

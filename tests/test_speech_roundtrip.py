@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.speech import Spoken, build, load_questions, speech_tests_path
 from voice.app.packtests import request_matches
 from voice.content.pack import find_pack
-from voice.hearing.speechset import Spoken, build, load_questions, speech_tests_path
 from voice.understanding.router import Request
 
 pytestmark = pytest.mark.skipif(

@@ -10,19 +10,19 @@ from __future__ import annotations
 import io
 import os
 import pty
-import select
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import alsa
+from tests.support.speech import speak
+from tests.support.terminal import read_until as _read_until
 from voice.content.pack import Pack
 from voice.conversation.session import Session
-from voice.hearing.speechset import speak
 from voice.hearing.sphinx_engine import SphinxRecognizer, speech_bounds
 from voice.hearing.wav import load_wav
 from voice.loop.loop import EARLY_PAUSE, Loop
@@ -224,34 +224,14 @@ def test_start_options(tmp_path: Path) -> None:
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
 
 
-def _read_until(fd: int, needle: str, timeout: float) -> str:
-    seen = ""
-    end = time.monotonic() + timeout
-    while needle not in seen and time.monotonic() < end:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(fd, 4096).decode(errors="replace")
-            except OSError:
-                break
-    return seen
-
-
 def test_keys_in_a_terminal(tmp_path: Path) -> None:
     """The guide in a pseudo-terminal, with the ALSA file rig as microphone and loudspeaker."""
-    conf = tmp_path / "asound.conf"
-    conf.write_text(
-        'pcm.!default { type asym playback.pcm "out" capture.pcm "in" }\n'
-        f'pcm.out {{ type file slave.pcm "null" file "{tmp_path}/played.raw" format "raw" }}\n'
-        'pcm.in { type file slave.pcm "n16" file "/dev/null" infile "/dev/zero" format "raw" }\n'
-        'pcm.n16 { type plug slave { pcm "null" rate 16000 channels 1 format S16_LE } }\n'
+    env = alsa.env_for(
+        alsa.file_rig(Path("/dev/zero"), tmp_path / "played.raw"),  # a quiet room
+        tmp_path,
+        VOICE_GUIDE_CONFIG_DIR=str(tmp_path / "c"),
+        VOICE_GUIDE_STATE_DIR=str(tmp_path / "s"),
     )
-    env = {
-        **os.environ,
-        "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}",
-        "VOICE_GUIDE_CONFIG_DIR": str(tmp_path / "c"),
-        "VOICE_GUIDE_STATE_DIR": str(tmp_path / "s"),
-    }
     master, slave = pty.openpty()
     guide = subprocess.Popen(
         [sys.executable, "-m", "voice", "run", "--engine", "sphinx"],
@@ -260,7 +240,7 @@ def test_keys_in_a_terminal(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
         env=env,
         close_fds=True,
-        preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_FSIZE, (64 << 20, 64 << 20)),
+        preexec_fn=alsa.limit_files,
     )
     os.close(slave)
     try:

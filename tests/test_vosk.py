@@ -118,9 +118,9 @@ ENGLISH = find_vosk_model()
 
 @pytest.mark.skipif(ENGLISH is None, reason="no English Vosk model installed (voice-guide models install ...)")
 def test_english_vosk_accuracy(pack: Pack, tmp_path: Path) -> None:
+    from tests.support.speech import build, load_questions, speech_tests_path
     from voice.app.packtests import request_matches
     from voice.content.pack import find_pack
-    from voice.hearing.speechset import build, load_questions, speech_tests_path
     from voice.understanding.router import Router
 
     spoken = build(load_questions(speech_tests_path(find_pack(None))), tmp_path, noisy=(False,))

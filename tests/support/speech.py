@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .levels import rms
+from voice.hearing.levels import rms
 
 VOICES = ("en-us", "en-gb-x-rp")  # an American and a British voice
 SPEEDS = (140, 175)  # words per minute: unhurried, and espeak's brisk default
@@ -27,6 +28,11 @@ class Spoken:
     speed: int
     noisy: bool
     path: Path
+
+
+def spoken_seconds(text: str, rate: int) -> float:
+    """About how long the guide takes to say `text` at `rate` words per minute."""
+    return len(re.findall(r"[\w'-]+", text)) / (rate / 60)
 
 
 def speech_tests_path(pack_path: str | Path) -> Path:
