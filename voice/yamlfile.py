@@ -28,10 +28,10 @@ def read_yaml(path: Path) -> tuple[object, dict[str, int]]:
 
 def read_problem(exc: Exception) -> str:
     """Why a file could not be read, in plain words, with the line when YAML knows it."""
-    if isinstance(exc, yaml.YAMLError):
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.MarkedYAMLError):  # the errors that know where they are
+        mark = exc.problem_mark or exc.context_mark
         return f"line {mark.line + 1}: the file is damaged" if mark else "the file is damaged"
-    if isinstance(exc, UnicodeError):
+    if isinstance(exc, (yaml.YAMLError, UnicodeError)):
         return "the file is damaged"
     return "the file could not be opened"
 
