@@ -14,7 +14,7 @@ import io
 import queue
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,8 +26,9 @@ from voice.content.pack import Pack, find_pack, load_pack
 from voice.conversation.session import Session
 from voice.conversation.settings import EMERGENCY_NUMBER_DEFAULT, Settings, describe, set_value
 from voice.errors import GuideError, PackError
-from voice.loop.loop import Loop
+from voice.loop.loop import Loop, Options, Parts
 from voice.speaking.speaker import Silent
+from voice.types import Heard
 from voice.understanding.router import Router
 from voice.understanding.safety import Safety, safety_for
 from voice.understanding.safety_data import heard_phrases
@@ -289,15 +290,17 @@ class _Microphone:
     """Hands out one scripted phrase per listen (None: silence); silent while the guide speaks."""
 
     threshold = 300.0
+    quiet_level = None
 
     def __init__(self, script: list[bytes | None], loop: list[Loop]) -> None:
         self.script, self.loop = list(script), loop
 
-    def phrase(self, timeout: float, limit: float) -> Iterator[bytes]:
+    def phrase(self, timeout: float, limit: float) -> Generator[bytes, None, None]:
         if self.loop and self.loop[0].speaking_text:
-            return iter(())
+            return
         item = self.script.pop(0) if self.script else None
-        return iter(()) if item is None else iter([item[i : i + 3200] for i in range(0, len(item), 3200)])
+        if item is not None:
+            yield from (item[i : i + 3200] for i in range(0, len(item), 3200))
 
 
 @pytest.fixture(scope="module")
@@ -314,10 +317,11 @@ def _spoken(text: str, folder: Path) -> bytes:
     return load_wav(speak(text, "en-us", 150, folder / f"{text.replace(' ', '_')}.wav", pad=0.3))
 
 
-def _run(pack: Pack, recognizer, script: list[bytes | None], **options) -> list[str]:
+def _run(pack: Pack, recognizer, script: list[bytes | None], keys=None, **options) -> list[str]:
     ref: list[Loop] = []
     out = io.StringIO()
-    loop = Loop(Session(pack), recognizer, _Microphone(script, ref), Silent(), out=out, **options)
+    parts = Parts(Session(pack), Silent(), _Microphone(script, ref), recognizer, keys)
+    loop = Loop(parts, Options(out=out, **options))
     ref.append(loop)
     assert loop.run() == 0
     return [line for line in out.getvalue().splitlines() if line.startswith("Guide: ")]
@@ -337,19 +341,29 @@ def test_asleep_an_emergency_wakes_the_guide(pack: Pack, recognizer, tmp_path: P
 def test_asleep_an_emergency_wakes_the_guide_typed(pack: Pack) -> None:
     out = io.StringIO()
     lines = iter(["", "", "what causes leg pain", "i can't breathe"])
-    loop = Loop(Session(pack), None, None, Silent(), out=out, lines=lines, exit_after_silence=4)
+    loop = Loop(Parts(Session(pack), Silent(), lines=lines), Options(out=out, exit_after_silence=4))
     assert loop.run() == 0
     guide = [g for g in out.getvalue().splitlines() if g.startswith("Guide: ")]
     assert guide[-1].startswith("Guide: That could be an emergency.") and not any("sciatica:" in g for g in guide)
 
 
+def _keys(events: queue.Queue[Heard]) -> SimpleNamespace:
+    return SimpleNamespace(events=events, typing=False, on_event=None, stop=lambda: None)
+
+
 @needs_speech
 def test_push_to_talk_emergency(pack: Pack, recognizer, tmp_path: Path) -> None:
-    keys: queue.Queue[str] = queue.Queue()
+    keys: queue.Queue[Heard] = queue.Queue()
     for action in ("talk", "quit"):
-        keys.put(action)
+        keys.put(Heard("key", action))
     script = [_spoken("help i have fallen and i can not get up", tmp_path)]
-    guide = _run(pack, recognizer, script, keys=SimpleNamespace(actions=keys), push_to_talk=True)
+    guide = _run(
+        pack,
+        recognizer,
+        script,
+        keys=SimpleNamespace(events=keys, typing=False, on_event=None, stop=lambda: None),
+        push_to_talk=True,
+    )
     assert any(g.startswith("Guide: That could be an emergency.") for g in guide), guide
 
 
@@ -357,12 +371,16 @@ def test_push_to_talk_emergency(pack: Pack, recognizer, tmp_path: Path) -> None:
 def test_mid_reading_an_emergency_cuts_in_but_its_own_words_do_not(pack: Pack, recognizer, tmp_path: Path) -> None:
     session = Session(pack)
     loop = Loop(
-        session, recognizer, _Microphone([_spoken("i have chest pain", tmp_path)], []), Silent(), out=io.StringIO()
+        Parts(session, Silent(), _Microphone([_spoken("i have chest pain", tmp_path)], []), recognizer),
+        Options(out=io.StringIO()),
     )
     loop.speaking_text = session.handle("read all").text  # the guide is reading the whole guide
-    heard = loop._listen_while_speaking(None)
+    heard = loop._listen_while_speaking()
     assert heard is not None and heard.text == "i have chest pain"
     # The guide's own emergency line, heard back through the microphone, is not a new emergency.
-    echo = Loop(session, recognizer, _Microphone([_spoken("emergency", tmp_path)], []), Silent(), out=io.StringIO())
+    echo = Loop(
+        Parts(session, Silent(), _Microphone([_spoken("emergency", tmp_path)], []), recognizer),
+        Options(out=io.StringIO()),
+    )
     echo.speaking_text = session.safety.emergency_line("your local emergency number")
-    assert echo._listen_while_speaking(None) is None
+    assert echo._listen_while_speaking() is None

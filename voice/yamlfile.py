@@ -134,10 +134,10 @@ def read_problem(exc: Exception) -> str:
     if isinstance(exc, TooComplex):
         mark = exc.problem_mark
         return f"line {mark.line + 1}: {exc.problem}" if mark else str(exc.problem)
-    if isinstance(exc, yaml.YAMLError):
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.MarkedYAMLError):  # the errors that know where they are
+        mark = exc.problem_mark or exc.context_mark
         return f"line {mark.line + 1}: the file is damaged" if mark else "the file is damaged"
-    if isinstance(exc, UnicodeError):
+    if isinstance(exc, (yaml.YAMLError, UnicodeError)):
         return "the file is damaged"
     if isinstance(exc, FileRefused):
         return exc.problem

@@ -18,11 +18,11 @@ from ..errors import GuideError
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
-from ..loop.loop import Loop
+from ..loop.loop import Loop, Options, Parts
 from ..speaking.playback import NoSpeaker, Player
 from ..speaking.speaker import Silent, Voice
 from ..speaking.synthesis import Synthesizer
-from ..types import Speaker
+from ..types import Keys, Recognizer, Speaker
 from ..understanding.router import Router
 from ..understanding.vocabulary import recognizer_phrases
 from .typed import typed_lines
@@ -83,52 +83,52 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
             keeper.save(session.memory)
 
     with ExitStack() as stack:
-        speaker = make_speaker(args.save_audio, notify)
+        speaker = make_speaker(args.save_audio, notify)  # says, once, when there is no loudspeaker
         stack.callback(speaker.close)
-        microphone = recognizer = None
-        spoken_notices = [settings_notice, memory_notice]
+        # Said aloud as part of the welcome (the user may not see the screen), so captioned once.
+        spoken_notices = [notice for notice in (settings_notice, memory_notice) if notice]
+        microphone: Microphone | None = None
+        recognizer: Recognizer | None = None
         if not args.typed:
             try:
                 microphone = stack.enter_context(Microphone(args.mic))
             except NoMicrophone as exc:
-                notify(str(exc))
-                spoken_notices.append(str(exc))  # said aloud too: the user may not see the screen
+                spoken_notices.append(str(exc))
         if microphone is not None:
             recognizer = make_recognizer(
                 recognizer_phrases(pack, (settings.wake_phrase,)), engine, args.model, args.free, notify=notify
             )
             notify(f"Listening with {recognizer.description}.")
             microphone.calibrate(0.5)
-        loop_ref: list[Loop] = []
-        keys = (
-            KeyReader(sys.stdin, on_action=lambda action: loop_ref[0].key_pressed(action))
-            if microphone is not None
-            else None
-        )
-        if keys is not None and keys.start():
-            stack.callback(keys.stop)
-            notify("Keys: " + ", ".join(f"{key} {what}" for key, what in key_table()) + ".")
-        lines = None if microphone is not None else typed_lines(notify)
+        keys = start_keys(stack, typing=microphone is None, notify=notify)
+        lines = typed_lines(notify) if microphone is None and keys is None else None
         timings = stack.enter_context(open(args.timings, "a", encoding="utf-8")) if args.timings else None
         loop = Loop(
-            session,
-            recognizer,
-            microphone,
-            speaker,
-            captions=not args.quiet_captions,
-            lines=lines,
-            exit_after_silence=args.exit_after_silence,
-            timings_out=timings,
-            keys=keys,
-            on_reply=keep,
-            push_to_talk=push_to_talk and microphone is not None,
+            Parts(session, speaker, microphone, recognizer, keys, lines),
+            Options(
+                captions=not args.quiet_captions,
+                push_to_talk=push_to_talk,
+                exit_after_silence=args.exit_after_silence,
+                timings_out=timings,
+                on_reply=keep,
+            ),
         )
-        loop_ref.append(loop)
         greeting = session.greeting(offer_resume=start_at is None)
-        for problem in (settings_notice, memory_notice):
-            if problem:
-                notify(problem)
-        spoken = " ".join(p for p in spoken_notices if p)
-        if spoken:
-            greeting = replace(greeting, text=f"{spoken} {greeting.text}")
+        if spoken_notices:
+            greeting = replace(greeting, text=" ".join([*spoken_notices, greeting.text]))
+            if args.quiet_captions:  # no caption to show them: print them instead
+                for notice in spoken_notices:
+                    notify(notice)
         return loop.run(greeting, then=start_at)
+
+
+def start_keys(stack: ExitStack, typing: bool, notify: Callable[[str], None]) -> Keys | None:
+    """Keys wherever a terminal is attached, with or without a microphone or loudspeaker; while
+    `typing` (no microphone) letters make typed lines. None when the input is not a terminal."""
+    reader = KeyReader(sys.stdin, typing=typing, echo=sys.stdout)
+    if not reader.start():
+        return None
+    stack.callback(reader.stop)
+    table = ", ".join(f"{key} {what}" for key, what in key_table(typing))
+    notify(("Type your question and press Enter. " if typing else "") + f"Keys: {table}.")
+    return reader

@@ -172,8 +172,9 @@ def _check_shape(text: str, path: str) -> None:
 
 
 def _syntax(path: str, exc: yaml.YAMLError) -> PackError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
+    marked = isinstance(exc, yaml.MarkedYAMLError)  # the errors that know where they are
+    mark = (exc.problem_mark or exc.context_mark) if marked else None
+    problem = (exc.problem if marked else None) or str(exc)
     return PackError(path, mark.line + 1 if mark else None, "yaml", f"syntax error: {problem}")
 
 

@@ -107,7 +107,7 @@ def save_memory(memory: Memory, pack_id: str, path: Path | None = None, before: 
                 keep_aside(path)
             values = asdict(memory)
             if before is not None and current is not None:
-                changed = {f.name for f in fields(Memory) if values[f.name] != getattr(before, f.name)}
+                changed = {f.name for f in fields(Memory) if values[f.name] != asdict(before)[f.name]}
                 values = {k: (values[k] if k in changed else v) for k, v in asdict(current).items()}
             write_atomic(path, yaml.safe_dump(values, sort_keys=False, allow_unicode=True))
     except OSError as exc:
