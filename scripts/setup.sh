@@ -42,14 +42,14 @@ fi
 started=$SECONDS
 
 # --- system packages (Debian, Ubuntu and their relatives) -------------------------------------
-# espeak-ng is the voice; PortAudio reaches the microphone and loudspeaker; libasound2-plugins
-# sends sound through the desktop's sound server; gcc and the -dev packages build PyAudio, which
-# PyPI ships only as source for Linux; python3-venv makes the virtual environment.
-SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev libasound2-plugins
-  python3-venv python3-dev gcc libc6-dev)
-# Only the tests: sox and espeak-ng make test speech, PulseAudio null sinks stand in for a sound
-# card, desktop-file-validate checks the launcher's menu entry.
-TEST_PACKAGES=(sox pulseaudio pulseaudio-utils alsa-utils desktop-file-utils)
+# espeak-ng is the voice; PortAudio reaches the microphone and loudspeaker; gcc and the -dev
+# packages build PyAudio, which PyPI ships only as source for Linux; python3-venv makes the
+# virtual environment. (A desktop's sound server already brings ALSA's plugin for itself.)
+SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev python3-venv python3-dev gcc libc6-dev)
+# Only the tests: sox and espeak-ng make test speech, PulseAudio null sinks (reached through
+# libasound2-plugins' ALSA device) stand in for a sound card, desktop-file-validate checks the
+# launcher's menu entry.
+TEST_PACKAGES=(sox pulseaudio pulseaudio-utils libasound2-plugins alsa-utils desktop-file-utils)
 want=("${SYSTEM_PACKAGES[@]}")
 [ "$mode" = test ] && want+=("${TEST_PACKAGES[@]}")
 
@@ -87,6 +87,8 @@ fi
 if ! "$VENV/bin/python" -c '' 2>/dev/null; then  # missing, or its Python was upgraded away
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
+  # Once, here: the pip a venv starts with is often old (it builds some packages the deprecated way).
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 fi
 extras=""
 [ "$mode" = test ] && extras="[test]"
