@@ -25,7 +25,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "VOICE_GUIDE_CACHE"):
         monkeypatch.delenv(name, raising=False)
     return home
 
@@ -176,12 +176,14 @@ def test_uninstall_removes_what_was_added_and_keeps_the_rest(home: Path, capsys:
         "export EDITOR=nano\n"
     )
     assert main(["settings", "rate", "110"]) == 0
+    cache = home / ".cache" / "voice-guide" / "sphinx"
+    cache.mkdir(parents=True)
     capsys.readouterr()
 
     assert main(["uninstall"]) == 0  # no terminal to ask in: settings are kept
     out = capsys.readouterr().out
     assert sorted(p.name for p in home.rglob("*.desktop")) == ["voice-guide-notes.desktop"]
-    assert not link.is_symlink()
+    assert not link.is_symlink() and not cache.exists()
     assert bashrc.read_text() == "alias ll='ls -l'\nexport EDITOR=nano\n"
     assert settings_path().is_file() and "voice-guide uninstall --all" in out
 

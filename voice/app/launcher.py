@@ -16,9 +16,11 @@ import shutil
 import sys
 from pathlib import Path
 
+import platformdirs
+
 from .. import __version__
 from ..conversation.memory import state_dir
-from ..conversation.settings import config_dir, profile_folder
+from ..conversation.settings import PROFILE_ENV, config_dir, profile_folder
 from ..errors import GuideError
 from .profiles import current_profile
 
@@ -189,12 +191,17 @@ def cmd_uninstall(args: argparse.Namespace) -> int:
     bashrc = Path.home() / ".bashrc"
     if _remove_path_line(bashrc):
         removed.append(Path(f"{bashrc} (the voice-guide lines)"))
+    # The recogniser's cache (as sphinx_engine.cache_dir finds it) is remade whenever it is needed.
+    cache = Path(os.environ.get("VOICE_GUIDE_CACHE") or platformdirs.user_cache_dir("voice-guide", appauthor=False))
+    if cache.is_dir():
+        shutil.rmtree(cache, ignore_errors=True)
+        removed.append(cache)
     for path in removed:
         print(f"Removed {path}")
     if not removed:
         print("No menu entry, log-in entry or command link of the guide was found.")
     # Settings and places (of every person) and models are the user's: removed only when asked.
-    os.environ.pop("VOICE_GUIDE_PROFILE", None)
+    os.environ.pop(PROFILE_ENV, None)
     data = [p for p in (config_dir(), state_dir(), user_models_dir().parent) if p.is_dir()]
     if data:
         sizes = sum(_size(p) for p in data)
