@@ -94,7 +94,9 @@ extras=""
 [ "$mode" = test ] && extras="[test]"
 echo "Installing the guide's Python packages into $VENV (a few minutes the first time)..."
 rm -f "$STAMP"  # a failed install must not look current
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
+# PYTHONWARNINGS: setuptools prints a boxed warning about editable installs that a caregiver
+# cannot act on; errors still show.
+PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
 { fingerprint; echo "$mode"; } >"$STAMP"
 
 # --- the voice-guide command on the PATH, as pipx does it: a link in ~/.local/bin ---------------
