@@ -25,6 +25,7 @@ def own_settings_and_memory(tmp_path_factory: pytest.TempPathFactory, monkeypatc
     """Every test starts as a first-time user, and never touches the real user's files."""
     monkeypatch.setenv("VOICE_GUIDE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("VOICE_GUIDE_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("VOICE_GUIDE_PROFILE", "")  # the standard profile, whatever the shell says
 
 
 def find_source(pack: Pack) -> Path | None:

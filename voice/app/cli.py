@@ -14,6 +14,7 @@ from ..conversation.session import Reply, Session
 from ..conversation.settings import Settings, load_settings
 from ..errors import GuideError
 from ..understanding.router import Router
+from . import launcher, profiles
 from .ending import ends_cleanly
 from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances, unknown_names
 from .typed import typed_lines
@@ -184,7 +185,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         problem = save_settings(settings, before=before)  # only this one: a running guide's changes stay
         if problem:
             raise GuideError(problem)
-    print(f"Settings ({settings_path()}):")
+    person = profiles.current_profile()
+    print(f"Settings{f' for {person}' if person else ''} ({settings_path()}):")
     for line in describe(settings):
         print(f"  {line}")
     return 0
@@ -209,10 +211,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         language = models.guess_language(path.name) or "unknown language"
         state = f"BROKEN: it {problem}" if problem else "ready"
         print(f"  {path.name} ({language}): {state}  [{path}]")
+    download = Path(__file__).resolve().parents[2] / "scripts" / "download_model.py"  # in the guide's folder
     print(
         "To add one: copy a Vosk model (for English: " + models.SMALL_ENGLISH + ".zip) from a USB "
-        "stick and run 'voice-guide models install PATH', or on a computer with internet run "
-        "'scripts/download_model.py'."
+        "stick and run 'voice-guide models install PATH'"
+        + (f", or while this computer has internet run '{download}'." if download.is_file() else ".")
     )
     return 0
 
@@ -220,6 +223,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="voice-guide", description="An offline, spoken guide to health information.")
     parser.add_argument("--version", action="version", version=f"voice-guide {__version__}")
+    parser.add_argument(  # taken out of the command line before parsing: see profiles.take_profile
+        "--profile", metavar="NAME", help="one person's own settings and places (before or after the command)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def guide_opts(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -290,13 +296,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a content pack file")
     validate.add_argument("path")
     validate.set_defaults(func=cmd_validate)
+
+    profiles.add_commands(sub)
+    launcher.add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = profiles.take_profile(list(sys.argv[1:] if argv is None else argv))
+    except GuideError as exc:
+        return _fail(str(exc), code=2)
     commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models", "settings"}
+    commands |= {"forget", "install-launcher", "uninstall"}
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)

@@ -15,6 +15,7 @@ from ..conversation.memory import Keeper, load_memory
 from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
+from ..hearing.background import load_recognizer
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
@@ -95,10 +96,12 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
             except NoMicrophone as exc:
                 spoken_notices.append(str(exc))
         if microphone is not None:
-            recognizer = make_recognizer(
-                recognizer_phrases(pack, (settings.wake_phrase,)), engine, args.model, args.free, notify=notify
+            phrases = recognizer_phrases(pack, (settings.wake_phrase,))
+            recognizer = load_recognizer(  # in the background, while the welcome is already spoken
+                lambda: make_recognizer(phrases, engine, args.model, args.free, notify=notify),
+                notify,
+                at_once=engine == "vosk" or bool(args.model),  # a chosen model that is missing stops the start
             )
-            notify(f"Listening with {recognizer.description}.")
             microphone.calibrate(0.5)
         keys = start_keys(stack, typing=microphone is None, notify=notify)
         lines = typed_lines(notify) if microphone is None and keys is None else None

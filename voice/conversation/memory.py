@@ -17,7 +17,7 @@ import platformdirs
 import yaml
 
 from ..yamlfile import keep_aside, locked, read_problem, read_yaml, write_atomic, write_problem
-from .settings import APP_NAME
+from .settings import APP_NAME, in_profile
 
 STATE_ENV = "VOICE_GUIDE_STATE_DIR"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # keep a pack id from naming a file outside the folder
@@ -31,11 +31,11 @@ class Memory:
 
 
 def state_dir() -> Path:
-    """The state folder: $VOICE_GUIDE_STATE_DIR, or the platform's per-user state folder."""
+    """The state folder: $VOICE_GUIDE_STATE_DIR, or the platform's per-user state folder (and the
+    profile's own folder inside it)."""
     override = os.environ.get(STATE_ENV)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    base = Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    return in_profile(base)
 
 
 def memory_path(pack_id: str) -> Path:
