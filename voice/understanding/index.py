@@ -1,0 +1,143 @@
+"""What the router knows of one pack, built once: every phrase that names a section, an item or
+a command, the lemmas each can account for, and a BM25 index (bm25s) of what each says.
+
+Nothing here is about one pack's topic: a section's or item's phrases come from its `name`,
+`spoken`, `short` and `words` (which may be templates), its text from `intro` or `text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+
+from ..content.pack import Pack
+from .normalize import tokens
+from .templates import expand, load_commands, load_questions
+from .words import information, lemma, squash
+
+
+@dataclass
+class Owner:
+    """A section, an item or a command, and the words that can stand for it."""
+
+    id: str
+    kind: str  # section, item or command
+    phrases: tuple[str, ...]
+    own: frozenset[str] = frozenset()  # lemmas of its names and text
+    context: frozenset[str] = frozenset()  # lemmas of its section's names (an item's setting)
+    # Each phrase as (lemmas, information of each word), for how much of it was said.
+    weighted: list[tuple[tuple[str, ...], tuple[float, ...]]] = field(default_factory=list)
+
+
+def skipped(words: list[str], skip: frozenset[str]) -> list[str]:
+    """Words without filler ('um', 'please'); a phrase of filler only is kept as it is ('okay')."""
+    kept = [w for w in words if w not in skip]
+    return kept or words
+
+
+class Index:
+    """The phrases and texts of one pack with the shared commands and question shapes."""
+
+    def __init__(self, pack: Pack) -> None:
+        commands, questions = load_commands(), load_questions()
+        self.skip = commands.skip_words
+        self.leads = frozenset(" ".join(skipped(p.split(), self.skip)) if p else "" for p in questions.leads)
+        self.tails = frozenset(" ".join(skipped(p.split(), self.skip)) if p else "" for p in questions.tails)
+        self.owners: list[Owner] = []
+        texts: list[str] = []
+        for section in pack.sections:
+            section_owner = self._target(section.id, "section", [section.name, section.spoken, *section.words], pack)
+            texts.append(section.intro)
+            for item in section.items:
+                self._target(item.id, "item", [item.name, item.spoken, item.short, *item.words], pack)
+                texts.append(item.text or "")
+                self.owners[-1].context = section_owner.own
+        for owner, text in zip(self.owners, texts, strict=True):
+            owner.own = owner.own | {lemma(w) for w in tokens(text)}
+        self.targets = len(self.owners)
+        for intent, phrases in commands.phrases.items():
+            self._add(Owner(intent, "command", phrases))
+        self.by_id = {o.id: o for o in self.owners}
+        self.kinds = {o.id: o.kind for o in self.owners}
+        self.shape = frozenset(lemma(w) for p in self.leads | self.tails for w in p.split())
+        self.topic = frozenset(lemma(w) for p in pack.topic_words for w in tokens(p))
+        self._exact: dict[str, set[int]] = {}
+        self._by_lemma: dict[str, set[int]] = {}
+        fuzzy: dict[str, set[int]] = {}
+        for number, owner in enumerate(self.owners):
+            for phrase in owner.phrases:
+                key = " ".join(skipped(phrase.split(), self.skip))
+                self._exact.setdefault(key, set()).add(number)
+                fuzzy.setdefault(squash(key), set()).add(number)
+            for lem in {lem for lems, _ in owner.weighted for lem in lems}:
+                self._by_lemma.setdefault(lem, set()).add(number)
+        self._phrase_index()
+        self.fuzzy_keys = list(fuzzy)
+        self.fuzzy_owners = [fuzzy[k] for k in self.fuzzy_keys]
+        # BM25 over each section's and item's own words: its names and what it says.
+        documents = [sorted(o.own) + [lemma(w) for p in o.phrases for w in p.split()] for o in self.owners[: self.targets]]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(documents, show_progress=False)
+
+    def _target(self, ident: str, kind: str, names: list[str], pack: Pack) -> Owner:
+        rules = load_questions().rules
+        phrases: list[str] = []
+        for name in names:
+            phrases += expand(name, rules, f"{pack.path}: {ident}")
+        return self._add(Owner(ident, kind, tuple(dict.fromkeys(p for p in phrases if p))))
+
+    def _add(self, owner: Owner) -> Owner:
+        for phrase in owner.phrases:
+            words = skipped(phrase.split(), self.skip)
+            owner.weighted.append((tuple(lemma(w) for w in words), tuple(information(w) for w in words)))
+        owner.own = owner.own | {lem for lems, _ in owner.weighted for lem in lems}
+        self.owners.append(owner)
+        return owner
+
+    def _phrase_index(self) -> None:
+        """Lemma -> (phrase numbers, the lemma's weight in each): how much of every phrase was
+        said is then one weighted count (numpy), however many phrases there are."""
+        postings: dict[str, dict[int, float]] = {}
+        totals: list[float] = []
+        self._starts = []
+        for owner in self.owners:
+            self._starts.append(len(totals))
+            for lems, weights in owner.weighted:
+                for lem, weight in zip(lems, weights, strict=True):
+                    row = postings.setdefault(lem, {})
+                    row[len(totals)] = row.get(len(totals), 0.0) + weight
+                totals.append(sum(weights) or 1.0)
+        self._postings = {
+            lem: (np.fromiter(row, dtype=np.int64), np.fromiter(row.values(), dtype=np.float64))
+            for lem, row in postings.items()
+        }
+        self._totals = np.array(totals)
+
+    def covers(self, lems: set[str]) -> np.ndarray:
+        """For each owner, how much of its best phrase these lemmas make up (by information)."""
+        found = [self._postings[lem] for lem in lems if lem in self._postings]
+        if not found:
+            return np.zeros(len(self.owners))
+        ids = np.concatenate([f[0] for f in found])
+        weights = np.concatenate([f[1] for f in found])
+        said = np.bincount(ids, weights, minlength=len(self._totals)) / self._totals
+        return np.maximum.reduceat(said, self._starts)
+
+    def exact(self, key: str) -> set[int]:
+        """Owners of a phrase said exactly as a template allows."""
+        return self._exact.get(key, set())
+
+    def sharing(self, lems: set[str]) -> set[int]:
+        """Owners with a phrase that has one of these lemmas."""
+        found: set[int] = set()
+        for lem in lems:
+            found |= self._by_lemma.get(lem, set())
+        return found
+
+    def relevance(self, lems: list[str]) -> np.ndarray:
+        """BM25 score of each section and item for these lemmas."""
+        if not lems:
+            return np.zeros(self.targets)
+        return self.bm25.get_scores(lems)
