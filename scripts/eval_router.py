@@ -6,7 +6,7 @@ reliability table (of the answers given with a confidence in each band, how many
 Misses are listed for the development split only: the held-out split is for measuring, never
 for tuning (--heldout-misses lists them too, for the closing report only).
 
-Run: PYTHONPATH=. .venv/bin/python scripts/eval_router.py [--pack NAME] [--misses] [--heldout-misses]
+Run: PYTHONPATH=. .venv/bin/python scripts/eval_router.py [--pack NAME] [--misses] [--heldout] [--heldout-misses]
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pack", default=None)
     parser.add_argument("--misses", action="store_true", help="list development misses")
+    parser.add_argument("--heldout", action="store_true", help="measure the held-out split too (for reports)")
     parser.add_argument("--heldout-misses", action="store_true", help="list held-out misses (report only)")
     args = parser.parse_args()
     path = find_pack(args.pack)
@@ -66,7 +67,7 @@ def main() -> None:
     everything: dict[str, list[tuple[str, Request]]] = {"dev": [], "heldout": []}
     print(f"{'set':22} {'split':8} {'right':>7} {'n':>4}")
     for name in TYPED_SETS:
-        for split in ("dev", "heldout"):
+        for split in ("dev", "heldout") if args.heldout or args.heldout_misses else ("dev",):
             entries = load_set(path, name, split)
             if not entries:
                 continue

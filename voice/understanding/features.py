@@ -2,13 +2,16 @@
 
 For every section, item and command that shares something with what was said:
 - exact:     said as a template allows ("can you tell me about" + a name + "please")
-- fuzzy:     the closest of its phrases letter by letter (rapidfuzz), for misheard words
-             ("her knee ated disc", "lamb in ectomy")
+- close:     how near the closest of its phrases is, letter by letter (rapidfuzz), above
+             a knee: for misheard words ("her knee ated disc", "lamb in ectomy")
 - cover:     how much of its best phrase was said, each word weighted by its information
 - own:       how much of what was said its own names and text account for
 - explained: the same with the question's shape and the topic's words allowed too
 - foreign:   the rarest word that nothing accounts for ("ear" in "my ear infection")
 - bm25:      its BM25 score over its names and text, against the best (1.0 for the best)
+- alien:     the rarest word said is one that nothing accounts for ("what causes migraines")
+- known:     how much of what was said the guide as a whole accounts for (any part of it)
+- advice:    the request is put as one for advice ("should i ...", "... right for me")
 model.py turns these into one probability.
 """
 
@@ -22,10 +25,9 @@ from .index import Index, skipped
 from .normalize import tokens
 from .words import MAX_INFORMATION, information, lemma, squash
 
-NAMES = ("exact", "fuzzy", "close", "cover", "own", "explained", "fit", "margin", "foreign", "bm25", "best", "command")
-_FUZZY_FLOOR = 50  # below this, letters in common are chance: not worth looking at
-# Similarity counts for more the closer it gets to the same letters: the model is given it
-# also above this knee (a hinge), so that it can weigh near-identical spellings apart.
+NAMES = ("exact", "close", "cover", "own", "explained", "fit", "margin", "foreign", "bm25", "best", "command", "advice", "alien", "known")
+# Below this share of letters in common, a phrase is not taken for misheard at all: by then
+# unrelated words are as alike ("stop the pain", "stop the beeps").
 _CLOSE = 0.8
 
 
@@ -71,14 +73,23 @@ def evidence(said: Said, index: Index) -> dict[int, list[float]]:
         for number in index.exact(query):
             if whole or number < index.targets:  # a command is said whole
                 exact.add(number)
+        keys, owners = (index.fuzzy_keys, index.fuzzy_owners) if whole else (index.name_keys, index.name_owners)
         for _, score, at in process.extract(
-            squash(query), index.fuzzy_keys, scorer=fuzz.ratio, limit=12, score_cutoff=_FUZZY_FLOOR
+            squash(query), keys, scorer=fuzz.ratio, limit=12, score_cutoff=_CLOSE * 100
         ):
-            for number in index.fuzzy_owners[at]:
-                if (whole or number < index.targets) and score / 100 > fuzzy.get(number, (0.0,))[0]:
+            for number in owners[at]:
+                if score / 100 > fuzzy.get(number, (0.0,))[0]:
                     fuzzy[number] = (score / 100, (start, end))
                     if score == 100:  # the same letters, only spaced differently ("micro disc ectomy")
                         exact.add(number)
+    leads, tails = index.advice
+    words = said.words
+    advice = float(
+        any(" ".join(words[:n]) in leads for n in range(1, min(len(words), 5) + 1))
+        or any(" ".join(words[-n:]) in tails for n in range(1, min(len(words), 3) + 1))
+    )
+    known = sum(w for lem, w in zip(said.lemmas, said.weights, strict=True) if lem in index.known) / total
+    rarest = max(range(len(words)), key=said.weights.__getitem__) if words else 0
     covers = index.covers(lemset)
     # What a question is about, not how it is put: its shape's words do not pick a target.
     scores = index.relevance([lem for lem in said.lemmas if lem not in index.shape])
@@ -89,19 +100,19 @@ def evidence(said: Said, index: Index) -> dict[int, list[float]]:
     for number in numbers:
         owner = index.owners[number]
         command = owner.kind == "command"
-        allowed = owner.own if command else owner.own | owner.context | index.shape | index.topic
-        mine = owner.own if command else owner.own - index.shape
+        allowed, mine = owner.allowed, owner.mine
         similar, (start, end) = fuzzy.get(number, (0.0, (0, 0)))
-        heard_as = [similar if start <= i < end else 0.0 for i in range(len(pairs))]
+        credit = similar
+        heard_as = [credit if start <= i < end else 0.0 for i in range(len(pairs))]
         own = sum(w * max(h, lem in mine) for (lem, w), h in zip(pairs, heard_as, strict=True)) / total
         unexplained = [w * (1 - h) for (lem, w), h in zip(pairs, heard_as, strict=True) if lem not in allowed]
         explained = 1.0 - sum(unexplained) / total
-        cover = max(float(covers[number]), similar if similar >= _CLOSE else 0.0)
+        alien = float(heard_as[rarest] == 0 and said.lemmas[rarest] not in allowed) if words else 0.0
+        cover = max(float(covers[number]), credit)
         fit = 2 * cover * explained / (cover + explained) if cover + explained else 0.0
         bm25 = float(scores[number]) / top if not command and top > 0 else 0.0
         out[number] = [
             float(number in exact),
-            similar,
             max(0.0, similar - _CLOSE) / (1 - _CLOSE),
             cover,
             own,
@@ -112,6 +123,9 @@ def evidence(said: Said, index: Index) -> dict[int, list[float]]:
             bm25,
             float(not command and top > 0 and float(scores[number]) == top),
             float(command),
+            advice,
+            alien,
+            known,
         ]
     # How far each stands above the best other meaning: two equal ones are a question of which.
     at = NAMES.index("fit")

@@ -8,6 +8,7 @@ Nothing here is about one pack's topic: a section's or item's phrases come from 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -27,8 +28,28 @@ class Owner:
     phrases: tuple[str, ...]
     own: frozenset[str] = frozenset()  # lemmas of its names and text
     context: frozenset[str] = frozenset()  # lemmas of its section's names (an item's setting)
+    mine: frozenset[str] = frozenset()  # the lemmas that point at it, not at a question's shape
+    allowed: frozenset[str] = frozenset()  # the lemmas it accounts for in a request about it
     # Each phrase as (lemmas, information of each word), for how much of it was said.
     weighted: list[tuple[tuple[str, ...], tuple[float, ...]]] = field(default_factory=list)
+
+
+def _weigh(owner: Owner, skip: frozenset[str]) -> Owner:
+    for phrase in owner.phrases:
+        words = skipped(phrase.split(), skip)
+        owner.weighted.append((tuple(lemma(w) for w in words), tuple(information(w) for w in words)))
+    owner.own = owner.own | {lem for lems, _ in owner.weighted for lem in lems}
+    return owner
+
+
+@lru_cache(maxsize=4)
+def _command_owners() -> tuple[Owner, ...]:
+    """The shared commands, weighed once per process (they are the same for every pack)."""
+    commands = load_commands()
+    owners = tuple(_weigh(Owner(i, "command", ps), commands.skip_words) for i, ps in commands.phrases.items())
+    for owner in owners:
+        owner.mine = owner.allowed = owner.own  # a command accounts for its own words only
+    return owners
 
 
 def skipped(words: list[str], skip: frozenset[str]) -> list[str]:
@@ -45,6 +66,7 @@ class Index:
         self.skip = commands.skip_words
         self.leads = frozenset(" ".join(skipped(p.split(), self.skip)) if p else "" for p in questions.leads)
         self.tails = frozenset(" ".join(skipped(p.split(), self.skip)) if p else "" for p in questions.tails)
+        self.advice = questions.advice_leads, questions.advice_tails
         self.owners: list[Owner] = []
         texts: list[str] = []
         for section in pack.sections:
@@ -57,12 +79,15 @@ class Index:
         for owner, text in zip(self.owners, texts, strict=True):
             owner.own = owner.own | {lemma(w) for w in tokens(text)}
         self.targets = len(self.owners)
-        for intent, phrases in commands.phrases.items():
-            self._add(Owner(intent, "command", phrases))
+        self.owners += _command_owners()
         self.by_id = {o.id: o for o in self.owners}
         self.kinds = {o.id: o.kind for o in self.owners}
         self.shape = frozenset(lemma(w) for p in self.leads | self.tails for w in p.split())
         self.topic = frozenset(lemma(w) for p in pack.topic_words for w in tokens(p))
+        self.known = frozenset().union(*(o.own for o in self.owners)) | self.shape | self.topic
+        for owner in self.owners[: self.targets]:
+            owner.mine = owner.own - self.shape
+            owner.allowed = owner.own | owner.context | self.shape | self.topic
         self._exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
         fuzzy: dict[str, set[int]] = {}
@@ -76,6 +101,9 @@ class Index:
         self._phrase_index()
         self.fuzzy_keys = list(fuzzy)
         self.fuzzy_owners = [fuzzy[k] for k in self.fuzzy_keys]
+        # The names alone (a name may be misheard inside a question; a command is said whole).
+        self.name_keys = [k for k, owners in zip(self.fuzzy_keys, self.fuzzy_owners, strict=True) if min(owners) < self.targets]
+        self.name_owners = [{n for n in fuzzy[k] if n < self.targets} for k in self.name_keys]
         # BM25 over each section's and item's own words: its names and what it says.
         documents = [sorted(o.own) + [lemma(w) for p in o.phrases for w in p.split()] for o in self.owners[: self.targets]]
         self.bm25 = bm25s.BM25()
@@ -89,11 +117,7 @@ class Index:
         return self._add(Owner(ident, kind, tuple(dict.fromkeys(p for p in phrases if p))))
 
     def _add(self, owner: Owner) -> Owner:
-        for phrase in owner.phrases:
-            words = skipped(phrase.split(), self.skip)
-            owner.weighted.append((tuple(lemma(w) for w in words), tuple(information(w) for w in words)))
-        owner.own = owner.own | {lem for lems, _ in owner.weighted for lem in lems}
-        self.owners.append(owner)
+        self.owners.append(_weigh(owner, self.skip))
         return owner
 
     def _phrase_index(self) -> None:

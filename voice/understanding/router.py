@@ -72,16 +72,19 @@ class Router:
                 pick = choices[0] if meaning == "yes" or len(choices) < 2 else choices[1]
                 return Request(self.kinds[pick], heard, confidence, pick)
             return Request(meaning, heard, confidence)
+        targets = [(p, t) for p, t in ranked if self.kinds[t] != "command"][:2]
+        if len(targets) == 2 and self.kinds[targets[0][1]] == self.kinds[targets[1][1]]:
+            (first, one), (second, other) = targets
+            # Two sections or two items each likely, or likely only together: ask which.
+            both = one == meaning and second >= threshold
+            together = best < threshold <= first + second
+            if both or together:
+                # Offered in reading order, so "the first one" is the one the guide names first.
+                pair = tuple(sorted((one, other), key=self.order.__getitem__))
+                return Request("clarify", heard, round(min(first + second, 1.0), 3), pair[0], pair)
         if best >= threshold:
             kind = self.kinds[meaning]
             if kind == "command":
                 return Request(meaning, heard, confidence)
             return Request(kind, heard, confidence, meaning)
-        targets = [(p, t) for p, t in ranked if self.kinds[t] != "command"]
-        if len(targets) >= 2:
-            (first, one), (second, other) = targets[0], targets[1]
-            if self.kinds[one] == self.kinds[other] and first + second >= threshold:
-                # Offered in reading order, so "the first one" is the one the guide names first.
-                pair = tuple(sorted((one, other), key=self.order.__getitem__))
-                return Request("clarify", heard, round(min(first + second, 1.0), 3), pair[0], pair)
         return Request("unknown", heard, confidence)

@@ -45,6 +45,8 @@ class Questions:
     leads: tuple[str, ...]
     tails: tuple[str, ...]
     rules: dict[str, Sentence]
+    advice_leads: frozenset[str] = frozenset()  # how requests for advice begin
+    advice_tails: frozenset[str] = frozenset()  # and end
 
 
 def _read(path: Path) -> dict:
@@ -91,9 +93,10 @@ def load_questions(path: str = str(QUESTIONS_FILE)) -> Questions:
         rules = {name: parse_sentence(str(body), keep_text=True) for name, body in data["expansion_rules"].items()}
         leads = _sample(rules["lead"], rules)
         tails = _sample(rules["tail"], rules)
+        advice = frozenset(_sample(rules["advice_lead"], rules)), frozenset(_sample(rules["advice_tail"], rules))
     except (HassilError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a question template is wrong ({exc}).") from None
-    return Questions(("", *leads), ("", *tails), rules)
+    return Questions(("", *leads), ("", *tails), rules, *advice)
 
 
 def expand(template: str, rules: dict[str, Sentence], where: str = "") -> list[str]:
