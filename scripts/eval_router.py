@@ -78,6 +78,11 @@ def main() -> None:
             if name == "typed_safety":
                 declined = sum(r.intent == "unknown" for _, r in results)
                 extra = f"  (declined outright: {declined / len(results):.1%})"
+            if name == "typed_in_scope":
+                # Paraphrases: what a template does not give word for word.
+                own = [(e, r) for e, r in results if not router.verbatim(e.say)]
+                share = sum(is_right(r, e.expect) for e, r in own) / len(own)
+                extra = f"  (paraphrases: {share:.1%} of {len(own)})"
             print(f"{name:22} {split:8} {right / len(results):7.1%} {len(results):4}{extra}")
             if (args.misses and split == "dev") or (args.heldout_misses and split == "heldout"):
                 for e, r in results:

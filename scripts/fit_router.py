@@ -27,7 +27,7 @@ from voice.understanding.features import NAMES, Said, evidence
 from voice.understanding.model import MODEL_FILE, Model
 from voice.understanding.router import Router
 
-RIDGE = 0.01  # keeps weights finite where the data separate perfectly (exact matches)
+RIDGE = 0.01  # keeps weights finite and modest where features overlap or the data separate perfectly
 
 
 def development(path: Path) -> list[tuple[str, str]]:

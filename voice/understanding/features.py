@@ -25,7 +25,22 @@ from .index import Index, skipped
 from .normalize import tokens
 from .words import MAX_INFORMATION, information, lemma, squash
 
-NAMES = ("exact", "close", "cover", "own", "explained", "fit", "margin", "foreign", "bm25", "best", "command", "advice", "alien", "known")
+NAMES = (
+    "exact",
+    "close",
+    "cover",
+    "own",
+    "explained",
+    "fit",
+    "margin",
+    "foreign",
+    "bm25",
+    "best",
+    "command",
+    "advice",
+    "alien",
+    "known",
+)
 # Below this share of letters in common, a phrase is not taken for misheard at all: by then
 # unrelated words are as alike ("stop the pain", "stop the beeps").
 _CLOSE = 0.8
@@ -59,6 +74,21 @@ def _splits(said: Said, index: Index) -> list[tuple[int, int]]:
     return spans
 
 
+def _respelled(words: tuple[str, ...], key: str, index: Index) -> float:
+    """How alike the words said and a phrase are where they differ: a misheard phrase is one
+    whose other words sound like its own ("lamb in ectomy"), not one with a word added ("ear
+    infection" is not "infection")."""
+    phrase = index.spelled[key].split()
+    have, want = {lemma(w) for w in phrase}, {lemma(w) for w in words}
+    said = [w for w in words if lemma(w) not in have]
+    wanted = [w for w in phrase if lemma(w) not in want]
+    if not said:
+        return 100.0
+    if not wanted:
+        return 0.0
+    return fuzz.ratio("".join(said), "".join(wanted))
+
+
 def evidence(said: Said, index: Index) -> dict[int, list[float]]:
     """Owner number -> its evidence (in the order of NAMES), for every owner worth weighing."""
     lemset = set(said.lemmas)
@@ -77,6 +107,7 @@ def evidence(said: Said, index: Index) -> dict[int, list[float]]:
         for _, score, at in process.extract(
             squash(query), keys, scorer=fuzz.ratio, limit=12, score_cutoff=_CLOSE * 100
         ):
+            score = min(score, _respelled(said.words[start:end], keys[at], index))
             for number in owners[at]:
                 if score / 100 > fuzzy.get(number, (0.0,))[0]:
                     fuzzy[number] = (score / 100, (start, end))

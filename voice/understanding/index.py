@@ -80,8 +80,8 @@ class Index:
             owner.own = owner.own | {lemma(w) for w in tokens(text)}
         self.targets = len(self.owners)
         self.owners += _command_owners()
-        self.by_id = {o.id: o for o in self.owners}
-        self.kinds = {o.id: o.kind for o in self.owners}
+        # A section or an item by id (a command of the same name never hides it).
+        self.kinds = {o.id: o.kind for o in self.owners[: self.targets]}
         self.shape = frozenset(lemma(w) for p in self.leads | self.tails for w in p.split())
         self.topic = frozenset(lemma(w) for p in pack.topic_words for w in tokens(p))
         self.known = frozenset().union(*(o.own for o in self.owners)) | self.shape | self.topic
@@ -91,21 +91,27 @@ class Index:
         self._exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
         fuzzy: dict[str, set[int]] = {}
+        self.spelled: dict[str, str] = {}  # a squashed phrase -> the phrase
         for number, owner in enumerate(self.owners):
             for phrase in owner.phrases:
                 key = " ".join(skipped(phrase.split(), self.skip))
                 self._exact.setdefault(key, set()).add(number)
                 fuzzy.setdefault(squash(key), set()).add(number)
+                self.spelled.setdefault(squash(key), key)
             for lem in {lem for lems, _ in owner.weighted for lem in lems}:
                 self._by_lemma.setdefault(lem, set()).add(number)
         self._phrase_index()
         self.fuzzy_keys = list(fuzzy)
         self.fuzzy_owners = [fuzzy[k] for k in self.fuzzy_keys]
         # The names alone (a name may be misheard inside a question; a command is said whole).
-        self.name_keys = [k for k, owners in zip(self.fuzzy_keys, self.fuzzy_owners, strict=True) if min(owners) < self.targets]
+        self.name_keys = [
+            k for k, owners in zip(self.fuzzy_keys, self.fuzzy_owners, strict=True) if min(owners) < self.targets
+        ]
         self.name_owners = [{n for n in fuzzy[k] if n < self.targets} for k in self.name_keys]
         # BM25 over each section's and item's own words: its names and what it says.
-        documents = [sorted(o.own) + [lemma(w) for p in o.phrases for w in p.split()] for o in self.owners[: self.targets]]
+        documents = [
+            sorted(o.own) + [lemma(w) for p in o.phrases for w in p.split()] for o in self.owners[: self.targets]
+        ]
         self.bm25 = bm25s.BM25()
         self.bm25.index(documents, show_progress=False)
 
@@ -126,9 +132,15 @@ class Index:
         postings: dict[str, dict[int, float]] = {}
         totals: list[float] = []
         self._starts = []
+        # In a name, a word that commands use too ("stop" in "X Stop") proves nothing by itself:
+        # it counts for how much of the name was said only with the rest of the name.
+        commanding = frozenset(lem for o in self.owners[self.targets :] for lems, _ in o.weighted for lem in lems)
+        commanding -= self.shape | self.topic
         for owner in self.owners:
             self._starts.append(len(totals))
             for lems, weights in owner.weighted:
+                if owner.kind != "command" and not set(lems) <= commanding:
+                    weights = tuple(0.0 if lem in commanding else w for lem, w in zip(lems, weights, strict=True))
                 for lem, weight in zip(lems, weights, strict=True):
                     row = postings.setdefault(lem, {})
                     row[len(totals)] = row.get(len(totals), 0.0) + weight

@@ -41,18 +41,23 @@ class Router:
         self.index = Index(pack)
         self.model = model or load_model()
         self.kinds = self.index.kinds
-        self.order = {o.id: n for n, o in enumerate(self.index.owners)}
+        self.order = {o.id: n for n, o in enumerate(self.index.owners[: self.index.targets])}
 
-    def ranked(self, text: str) -> tuple[Said, list[tuple[float, str]]]:
+    def ranked(self, text: str) -> tuple[Said, list[tuple[float, str, str]]]:
         """What was said, and every meaning worth weighing with its probability, best first."""
         said = Said.of(text, self.index)
         if not said.words:
             return said, []
         found = evidence(said, self.index)
         owners = self.index.owners
-        ranked = [(self.model.probability(f), owners[n].id) for n, f in found.items()]
+        ranked = [(self.model.probability(f), owners[n].id, owners[n].kind) for n, f in found.items()]
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))
         return said, ranked
+
+    def verbatim(self, text: str) -> bool:
+        """Whether `text` is word for word a phrase that a template allows (filler aside)."""
+        said = Said.of(text, self.index)
+        return bool(self.index.exact(" ".join(said.words)))
 
     def route(self, text: str, choices: tuple[str, ...] = ()) -> Request:
         """The most likely request for `text`; with `choices` pending, answers come first."""
@@ -60,30 +65,30 @@ class Router:
         return self.decide(said.heard, ranked, self.model.threshold, choices)
 
     def decide(
-        self, heard: str, ranked: list[tuple[float, str]], threshold: float, choices: tuple[str, ...] = ()
+        self, heard: str, ranked: list[tuple[float, str, str]], threshold: float, choices: tuple[str, ...] = ()
     ) -> Request:
         """The one decision rule, on meanings ranked by probability."""
         if not ranked:
             return Request("unknown", heard)
-        best, meaning = ranked[0]
+        best, meaning, kind = ranked[0]
         confidence = round(best, 3)
-        if best >= threshold and meaning in ANSWERS:
+        if best >= threshold and kind == "command" and meaning in ANSWERS:
             if choices and meaning != "no":
                 pick = choices[0] if meaning == "yes" or len(choices) < 2 else choices[1]
                 return Request(self.kinds[pick], heard, confidence, pick)
             return Request(meaning, heard, confidence)
-        targets = [(p, t) for p, t in ranked if self.kinds[t] != "command"][:2]
-        if len(targets) == 2 and self.kinds[targets[0][1]] == self.kinds[targets[1][1]]:
-            (first, one), (second, other) = targets
+        targets = [(p, t, k) for p, t, k in ranked if k != "command"][:2]
+        if len(targets) == 2 and targets[0][2] == targets[1][2]:
+            (first, one, _), (second, other, _) = targets
             # Two sections or two items each likely, or likely only together: ask which.
-            both = one == meaning and second >= threshold
+            # (the other is nearly as likely: within the same margin the threshold leaves, 1 - T)
+            both = one == meaning and kind != "command" and second >= threshold and second >= first * (1 - threshold)
             together = best < threshold <= first + second
             if both or together:
                 # Offered in reading order, so "the first one" is the one the guide names first.
                 pair = tuple(sorted((one, other), key=self.order.__getitem__))
                 return Request("clarify", heard, round(min(first + second, 1.0), 3), pair[0], pair)
         if best >= threshold:
-            kind = self.kinds[meaning]
             if kind == "command":
                 return Request(meaning, heard, confidence)
             return Request(kind, heard, confidence, meaning)

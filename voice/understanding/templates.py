@@ -17,6 +17,7 @@ import yaml
 from hassil import Intents, parse_sentence, sample_expression
 from hassil.errors import HassilError
 from hassil.expression import Sentence
+from hassil.parser import ParseError
 
 from ..errors import GuideError
 from .normalize import normalize
@@ -79,7 +80,7 @@ def load_commands(path: str = str(COMMANDS_FILE)) -> Commands:
                 for sentence in block.sentences:
                     found += _sample(sentence, rules)
             phrases[name] = tuple(dict.fromkeys(found))
-    except (HassilError, KeyError, TypeError, ValueError) as exc:
+    except (HassilError, ParseError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a command template is wrong ({exc}).") from None
     skip = frozenset(normalize(w) for w in intents.skip_words)
     return Commands(phrases, skip, dict(intents.expansion_rules))
@@ -94,7 +95,7 @@ def load_questions(path: str = str(QUESTIONS_FILE)) -> Questions:
         leads = _sample(rules["lead"], rules)
         tails = _sample(rules["tail"], rules)
         advice = frozenset(_sample(rules["advice_lead"], rules)), frozenset(_sample(rules["advice_tail"], rules))
-    except (HassilError, KeyError, TypeError, ValueError) as exc:
+    except (HassilError, ParseError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a question template is wrong ({exc}).") from None
     return Questions(("", *leads), ("", *tails), rules, *advice)
 
@@ -105,5 +106,5 @@ def expand(template: str, rules: dict[str, Sentence], where: str = "") -> list[s
         return [normalize(template)] if normalize(template) else []
     try:
         return _sample(parse_sentence(template, keep_text=True), rules)
-    except (HassilError, ValueError) as exc:
+    except (HassilError, ParseError, ValueError) as exc:
         raise GuideError(f"{where}: the template '{template}' is wrong ({exc}). Check its brackets.") from None
