@@ -17,11 +17,24 @@ from .templates import expand, load_commands, load_questions
 HEARD_PER_COMMAND = 14
 HEARD_LEADS = 16
 HEARD_TAILS = 4
+# Framing words: the articles of questions.yaml and the filler of commands.yaml.
+_FRAMING = frozenset(w for p in expand("<article>", load_questions().rules) for w in p.split())
+_FRAMING |= load_commands().skip_words
 
 
 def _shortest(phrases: tuple[str, ...] | list[str], count: int) -> tuple[str, ...]:
+    """The shortest phrases, leaving out one that is another with a framing word added ("the
+    next" beside "next"): to a recogniser that is only one more way to mishear."""
     ranked = sorted(dict.fromkeys(p for p in phrases if p), key=lambda p: (len(p.split()), len(p)))
-    return tuple(ranked[:count])
+    chosen: list[str] = []
+    for phrase in ranked:
+        words = phrase.split()
+        if any(" ".join(words[:i] + words[i + 1 :]) in chosen for i in range(len(words)) if words[i] in _FRAMING):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == count:
+            break
+    return tuple(chosen)
 
 
 def target_phrases(pack: Pack) -> dict[str, tuple[str, ...]]:
