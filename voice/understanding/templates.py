@@ -37,6 +37,7 @@ class Commands:
     phrases: dict[str, tuple[str, ...]]
     skip_words: frozenset[str]
     rules: dict[str, Sentence]
+    heard: dict[str, tuple[str, ...]]  # the phrases of blocks marked for the recognisers
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Questions:
     leads: tuple[str, ...]
     tails: tuple[str, ...]
     rules: dict[str, Sentence]
+    heard_leads: tuple[str, ...] = ()  # the leads and tails the recognisers listen for
+    heard_tails: tuple[str, ...] = ()
     advice_leads: frozenset[str] = frozenset()  # how requests for advice begin
     advice_tails: frozenset[str] = frozenset()  # and end
 
@@ -73,17 +76,23 @@ def load_commands(path: str = str(COMMANDS_FILE)) -> Commands:
     try:
         intents = Intents.from_dict(data)
         phrases: dict[str, tuple[str, ...]] = {}
+        heard: dict[str, tuple[str, ...]] = {}
         for name, intent in intents.intents.items():
             found: list[str] = []
+            listened: list[str] = []
             for block in intent.data:
                 rules = {**intents.expansion_rules, **block.expansion_rules}
                 for sentence in block.sentences:
-                    found += _sample(sentence, rules)
+                    expanded = _sample(sentence, rules)
+                    found += expanded
+                    if (block.metadata or {}).get("heard"):
+                        listened += expanded
             phrases[name] = tuple(dict.fromkeys(found))
+            heard[name] = tuple(dict.fromkeys(listened))
     except (HassilError, ParseError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a command template is wrong ({exc}).") from None
     skip = frozenset(normalize(w) for w in intents.skip_words)
-    return Commands(phrases, skip, dict(intents.expansion_rules))
+    return Commands(phrases, skip, dict(intents.expansion_rules), heard)
 
 
 @lru_cache(maxsize=4)
@@ -94,10 +103,11 @@ def load_questions(path: str = str(QUESTIONS_FILE)) -> Questions:
         rules = {name: parse_sentence(str(body), keep_text=True) for name, body in data["expansion_rules"].items()}
         leads = _sample(rules["lead"], rules)
         tails = _sample(rules["tail"], rules)
+        heard = tuple(_sample(rules["heard_lead"], rules)), tuple(_sample(rules["heard_tail"], rules))
         advice = frozenset(_sample(rules["advice_lead"], rules)), frozenset(_sample(rules["advice_tail"], rules))
     except (HassilError, ParseError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a question template is wrong ({exc}).") from None
-    return Questions(("", *leads), ("", *tails), rules, *advice)
+    return Questions(("", *leads), ("", *tails), rules, *heard, *advice)
 
 
 def expand(template: str, rules: dict[str, Sentence], where: str = "") -> list[str]:
