@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 
 from ..content.pack import Pack
+from ..errors import GuideError
 from .normalize import tokens
 from .templates import expand, load_commands, load_questions
 from .words import information, lemma, squash
@@ -42,14 +43,53 @@ def _weigh(owner: Owner, skip: frozenset[str]) -> Owner:
     return owner
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Look-up tables of a list of owners, numbered from 0 (the commands' are built once)."""
+
+    keys: list[tuple[str, int]]  # (phrase without filler, owner)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # lemma -> (phrase numbers, weights)
+    totals: list[float]  # each phrase's whole weight
+    starts: list[int]  # each owner's first phrase
+
+
+def _tables(owners: list[Owner] | tuple[Owner, ...], skip: frozenset[str], silent: frozenset[str]) -> _Tables:
+    """`silent`: lemmas that count for nothing in these owners' phrases (see Index)."""
+    keys: list[tuple[str, int]] = []
+    rows: dict[str, dict[int, float]] = {}
+    totals: list[float] = []
+    starts: list[int] = []
+    for number, owner in enumerate(owners):
+        starts.append(len(totals))
+        keys += [(" ".join(skipped(p.split(), skip)), number) for p in owner.phrases]
+        for lems, weights in owner.weighted:
+            if silent and not set(lems) <= silent:
+                weights = tuple(0.0 if lem in silent else w for lem, w in zip(lems, weights, strict=True))
+            for lem, weight in zip(lems, weights, strict=True):
+                row = rows.setdefault(lem, {})
+                row[len(totals)] = row.get(len(totals), 0.0) + weight
+            totals.append(sum(weights) or 1.0)
+    postings = {
+        lem: (np.fromiter(row, dtype=np.int64), np.fromiter(row.values(), dtype=np.float64))
+        for lem, row in rows.items()
+    }
+    return _Tables(keys, postings, totals, starts)
+
+
+@lru_cache(maxsize=20000)
+def _expanded(template: str) -> tuple[str, ...]:
+    """A pack's phrase or template, expanded (the same template is expanded once per process)."""
+    return tuple(expand(template, load_questions().rules))
+
+
 @lru_cache(maxsize=4)
-def _command_owners() -> tuple[Owner, ...]:
-    """The shared commands, weighed once per process (they are the same for every pack)."""
+def _commands() -> tuple[tuple[Owner, ...], _Tables]:
+    """The shared commands, weighed and indexed once per process (the same for every pack)."""
     commands = load_commands()
     owners = tuple(_weigh(Owner(i, "command", ps), commands.skip_words) for i, ps in commands.phrases.items())
     for owner in owners:
         owner.mine = owner.allowed = owner.own  # a command accounts for its own words only
-    return owners
+    return owners, _tables(owners, commands.skip_words, frozenset())
 
 
 def skipped(words: list[str], skip: frozenset[str]) -> list[str]:
@@ -79,7 +119,8 @@ class Index:
         for owner, text in zip(self.owners, texts, strict=True):
             owner.own = owner.own | {lemma(w) for w in tokens(text)}
         self.targets = len(self.owners)
-        self.owners += _command_owners()
+        command_owners, command_tables = _commands()
+        self.owners += command_owners
         # A section or an item by id (a command of the same name never hides it).
         self.kinds = {o.id: o.kind for o in self.owners[: self.targets]}
         self.shape = frozenset(lemma(w) for p in self.leads | self.tails for w in p.split())
@@ -88,19 +129,22 @@ class Index:
         for owner in self.owners[: self.targets]:
             owner.mine = owner.own - self.shape
             owner.allowed = owner.own | owner.context | self.shape | self.topic
-        self._exact: dict[str, set[int]] = {}
+        # In a name, a word that commands use too ("stop" in "X Stop") proves nothing by itself:
+        # it counts for how much of the name was said only with the rest of the name.
+        commanding = frozenset(lem for o in command_owners for lems, _ in o.weighted for lem in lems)
+        targets = _tables(self.owners[: self.targets], self.skip, commanding - self.shape - self.topic)
+        self._join(targets, command_tables)
         self._by_lemma: dict[str, set[int]] = {}
-        fuzzy: dict[str, set[int]] = {}
-        self.spelled: dict[str, str] = {}  # a squashed phrase -> the phrase
         for number, owner in enumerate(self.owners):
-            for phrase in owner.phrases:
-                key = " ".join(skipped(phrase.split(), self.skip))
-                self._exact.setdefault(key, set()).add(number)
-                fuzzy.setdefault(squash(key), set()).add(number)
-                self.spelled.setdefault(squash(key), key)
             for lem in {lem for lems, _ in owner.weighted for lem in lems}:
                 self._by_lemma.setdefault(lem, set()).add(number)
-        self._phrase_index()
+        self._exact: dict[str, set[int]] = {}
+        fuzzy: dict[str, set[int]] = {}
+        self.spelled: dict[str, str] = {}  # a squashed phrase -> the phrase
+        for key, number in targets.keys + [(k, n + self.targets) for k, n in command_tables.keys]:
+            self._exact.setdefault(key, set()).add(number)
+            fuzzy.setdefault(squash(key), set()).add(number)
+            self.spelled.setdefault(squash(key), key)
         self.fuzzy_keys = list(fuzzy)
         self.fuzzy_owners = [fuzzy[k] for k in self.fuzzy_keys]
         # The names alone (a name may be misheard inside a question; a command is said whole).
@@ -116,40 +160,36 @@ class Index:
         self.bm25.index(documents, show_progress=False)
 
     def _target(self, ident: str, kind: str, names: list[str], pack: Pack) -> Owner:
-        rules = load_questions().rules
         phrases: list[str] = []
         for name in names:
-            phrases += expand(name, rules, f"{pack.path}: {ident}")
+            try:
+                phrases += _expanded(name)
+            except GuideError as exc:
+                raise GuideError(f"{pack.path}: {ident}: {exc}") from None
         return self._add(Owner(ident, kind, tuple(dict.fromkeys(p for p in phrases if p))))
 
     def _add(self, owner: Owner) -> Owner:
         self.owners.append(_weigh(owner, self.skip))
         return owner
 
-    def _phrase_index(self) -> None:
-        """Lemma -> (phrase numbers, the lemma's weight in each): how much of every phrase was
-        said is then one weighted count (numpy), however many phrases there are."""
-        postings: dict[str, dict[int, float]] = {}
-        totals: list[float] = []
-        self._starts = []
-        # In a name, a word that commands use too ("stop" in "X Stop") proves nothing by itself:
-        # it counts for how much of the name was said only with the rest of the name.
-        commanding = frozenset(lem for o in self.owners[self.targets :] for lems, _ in o.weighted for lem in lems)
-        commanding -= self.shape | self.topic
-        for owner in self.owners:
-            self._starts.append(len(totals))
-            for lems, weights in owner.weighted:
-                if owner.kind != "command" and not set(lems) <= commanding:
-                    weights = tuple(0.0 if lem in commanding else w for lem, w in zip(lems, weights, strict=True))
-                for lem, weight in zip(lems, weights, strict=True):
-                    row = postings.setdefault(lem, {})
-                    row[len(totals)] = row.get(len(totals), 0.0) + weight
-                totals.append(sum(weights) or 1.0)
-        self._postings = {
-            lem: (np.fromiter(row, dtype=np.int64), np.fromiter(row.values(), dtype=np.float64))
-            for lem, row in postings.items()
-        }
-        self._totals = np.array(totals)
+    def _join(self, targets: _Tables, commands: _Tables) -> None:
+        """Lemma -> (phrase numbers, the lemma's weight in each), for the pack's and the commands'
+        phrases together: how much of every phrase was said is then one weighted count (numpy)."""
+        offset = len(targets.totals)
+        self._postings = {}
+        for lem in targets.postings.keys() | commands.postings.keys():
+            mine, theirs = targets.postings.get(lem), commands.postings.get(lem)
+            if mine is None:
+                self._postings[lem] = (theirs[0] + offset, theirs[1])
+            elif theirs is None:
+                self._postings[lem] = mine
+            else:
+                self._postings[lem] = (
+                    np.concatenate([mine[0], theirs[0] + offset]),
+                    np.concatenate([mine[1], theirs[1]]),
+                )
+        self._totals = np.array(targets.totals + commands.totals)
+        self._starts = targets.starts + [start + offset for start in commands.starts]
 
     def covers(self, lems: set[str]) -> np.ndarray:
         """For each owner, how much of its best phrase these lemmas make up (by information)."""

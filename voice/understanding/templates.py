@@ -64,9 +64,14 @@ def _read(path: Path) -> dict:
     return data
 
 
+@lru_cache(maxsize=20000)
+def _normal(text: str) -> str:
+    return normalize(text)
+
+
 def _sample(sentence: Sentence, rules: dict[str, Sentence]) -> list[str]:
     texts = islice(sample_expression(sentence.expression, {}, rules), MAX_EXPANSIONS)
-    return list(dict.fromkeys(t for t in (normalize(s) for s in texts) if t))
+    return list(dict.fromkeys(t for t in (_normal(s) for s in texts) if t))
 
 
 @lru_cache(maxsize=4)
@@ -110,11 +115,11 @@ def load_questions(path: str = str(QUESTIONS_FILE)) -> Questions:
     return Questions(("", *leads), ("", *tails), rules, *heard, *advice)
 
 
-def expand(template: str, rules: dict[str, Sentence], where: str = "") -> list[str]:
+def expand(template: str, rules: dict[str, Sentence]) -> list[str]:
     """A phrase or template from a pack (e.g. "what (causes|brings on) it") as plain phrases."""
     if not _TEMPLATE_MARKS & set(template):
-        return [normalize(template)] if normalize(template) else []
+        return [_normal(template)] if _normal(template) else []
     try:
         return _sample(parse_sentence(template, keep_text=True), rules)
     except (HassilError, ParseError, ValueError) as exc:
-        raise GuideError(f"{where}: the template '{template}' is wrong ({exc}). Check its brackets.") from None
+        raise GuideError(f"the template '{template}' is wrong ({exc}). Check its brackets.") from None

@@ -8,6 +8,7 @@ understood are one list.
 from __future__ import annotations
 
 from ..content.pack import Pack
+from ..errors import GuideError
 from ..types import Phrases
 from .templates import expand, load_commands, load_questions
 
@@ -20,7 +21,10 @@ def target_phrases(pack: Pack, heard: bool = False) -> dict[str, tuple[str, ...]
     count = 1 if heard else None
 
     def phrases(names: list[str], where: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p for n in names for p in expand(n, rules, where)[:count]))
+        try:
+            return tuple(dict.fromkeys(p for n in names for p in expand(n, rules)[:count]))
+        except GuideError as exc:
+            raise GuideError(f"{pack.path}: {where}: {exc}") from None
 
     out: dict[str, tuple[str, ...]] = {}
     for section in pack.sections:
