@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Router benchmark: routing time per utterance (p50/p95) and pack load time.
+"""Router benchmark: routing time per utterance (p50/p95), and pack load plus index build.
 
-Run: .venv/bin/python scripts/bench_router.py [--repeat N]
+Targets (issue 11): p95 routing at most 2 ms; pack load plus index build at most 100 ms.
+The first router in a process also loads the libraries' own data once (wordfreq's word
+table, simplemma's English lemmas, the expanded command templates): that is shown apart.
 Shared machines are noisy: figures are medians over repeats, and this is never a pass/fail test.
+
+Run: PYTHONPATH=. .venv/bin/python scripts/bench_router.py [--repeat N]
 """
 
 from __future__ import annotations
@@ -10,10 +14,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
+from voice.app.blindsets import TYPED_SETS, load_set
 from voice.app.packtests import load_tests, pack_tests_path
 from voice.content.pack import find_pack, load_pack
 from voice.understanding.router import Router
+
+DEMO = Path(__file__).resolve().parent.parent / "tests" / "packs" / "router_demo.yaml"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -23,19 +31,25 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     path = find_pack(None)
+    ms = 1000.0
 
-    loads = []
+    start = time.perf_counter()
+    router = Router(load_pack(path))
+    first = time.perf_counter() - start
+    # Another pack, seen for the first time in this process (its templates not yet expanded).
+    start = time.perf_counter()
+    Router(load_pack(DEMO))
+    fresh = time.perf_counter() - start
+    builds = []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        pack = load_pack(path)
-        loads.append(time.perf_counter() - start)
-    start = time.perf_counter()
-    router = Router(pack)
-    build = time.perf_counter() - start
+        router = Router(load_pack(path))
+        builds.append(time.perf_counter() - start)
     sayings = [u.say for u in load_tests(pack_tests_path(path)).utterances]
+    sayings += [e.say for name in TYPED_SETS for e in load_set(path, name)]
 
     def timed() -> list[float]:
         out = []
@@ -45,16 +59,24 @@ def main() -> None:
             out.append(time.perf_counter() - t0)
         return out
 
-    cold = timed()  # first sight of each word: fuzzy look-ups not yet cached
-    warm = [t for _ in range(args.repeat) for t in timed()]
-    ms = 1000.0
+    cold = timed()
+    runs = [timed() for _ in range(args.repeat)]
+    warm = [t for run in runs for t in run]
+    # Each utterance's median over the repeats: a time slice lost to another process on a
+    # shared machine (a few ms) is then not taken for the router's own time.
+    typical = [statistics.median(times) for times in zip(*runs, strict=True)]
     print(f"utterances: {len(sayings)}, repeats: {args.repeat}")
-    print(f"pack load: median {statistics.median(loads) * ms:.2f} ms (target < 50 ms)")
-    print(f"router build: {build * ms:.1f} ms")
+    print(f"first router in a process (library data loaded once): {first * ms:.0f} ms")
+    print(f"a second pack, first load + index build: {fresh * ms:.1f} ms ({DEMO.name})")
+    print(f"pack load + index build again: median {statistics.median(builds) * ms:.1f} ms (target <= 100 ms)")
     print(f"route, first pass: p50 {percentile(cold, 0.5) * ms:.3f} ms, p95 {percentile(cold, 0.95) * ms:.3f} ms")
     print(
         f"route, repeated:   p50 {percentile(warm, 0.5) * ms:.3f} ms, p95 {percentile(warm, 0.95) * ms:.3f} ms"
-        f" (target p95 < 1 ms)"
+        f" (every call)"
+    )
+    print(
+        f"route, per utterance (median of repeats): p50 {percentile(typical, 0.5) * ms:.3f} ms,"
+        f" p95 {percentile(typical, 0.95) * ms:.3f} ms (target p95 <= 2 ms)"
     )
 
 

@@ -12,6 +12,8 @@ from voice.app.packtests import load_tests, pack_tests_path, run_dialogue, run_u
 from voice.content.pack import available_packs, load_pack
 from voice.understanding.router import CONTROLS, MEMORY, NAVIGATION, Router
 
+# Before the router of issue 11: 97.2% of the 247; after: 98.8% (scripts/eval_router.py). The
+# floor stays below both, where the product should be at least.
 PASS_RATE = 0.97
 PACKS = available_packs()
 

@@ -55,6 +55,10 @@ class Controls:
         self.settings.sound_cues = True
         return Reply(self.texts.say("cues_on"), Intent.CUES_ON, settings_changed=changed)
 
+    def _disclaimer(self, request: Request) -> Reply:
+        # Usually caught by the safety check first; this is "disclaimer" said as a command.
+        return self._said(Reply(self.safety.disclaimer(self.settings.emergency_number), Intent.DISCLAIMER))
+
     def _keys(self, request: Request) -> Reply:
         keys = ", ".join(f"{k.spoken} {k.phrase}" for k in KEYS)
         return self._said(Reply(self.texts.say("keys", keys=keys), Intent.KEYS))

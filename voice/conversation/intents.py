@@ -38,6 +38,7 @@ class Intent(StrEnum):
     # Help
     HELP = "help"
     KEYS = "keys"
+    DISCLAIMER = "disclaimer"
     # Answers to "Did you mean ...?"
     YES = "yes"
     SECOND = "second"

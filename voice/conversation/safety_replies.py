@@ -17,7 +17,7 @@ import yaml
 from ..content.pack import Pack
 from ..errors import GuideError
 from ..understanding.normalize import normalize, number_words
-from ..understanding.router import Router
+from ..understanding.router import Request, Router
 from ..understanding.safety import safety_for
 
 REPLIES_FILE = Path(__file__).parent / "safety_replies.yaml"
@@ -69,8 +69,16 @@ class SafetyGuide:
     def emergency_line(self, number: str) -> str:
         return self.texts["emergency"].format(number=spoken_number(number))
 
-    def answer(self, text: str, number: str, choices: tuple[str, ...] = ()) -> SafetyReply | None:
-        """The answer when `text` is a safety statement; None when it is not (or is a command)."""
+    def disclaimer(self, number: str) -> str:
+        """The pack's disclaimer, with the emergency number once a caregiver has set it."""
+        reply = self.pack.disclaimer
+        if " ".join(number.split()) not in ("", DEFAULT_NUMBER):
+            reply += " " + self.texts["disclaimer_number"].format(number=spoken_number(number))
+        return reply
+
+    def answer(self, text: str, number: str, choices: tuple[str, ...] = ()) -> SafetyReply | Request | None:
+        """The answer when `text` is a safety statement; None when it is not; the command when it
+        is a command in health words ("can i go back"), which the guide then does."""
         finding = self.safety.classify(text)
         if finding.kind == "none":
             return None
@@ -82,14 +90,11 @@ class SafetyGuide:
                 said = self.texts["warning_sign"].format(source=sign.source_name, text=sign.text)
                 reply += " " + (said if sign.source_name else sign.text)
             return SafetyReply(reply, "emergency", heard)
-        request = self.router.route(text, choices)
+        request = self.router.route(text, choices, shape=False)
         if request.intent not in _STEERING:
-            return None  # a command in health words: the guide does what was asked
+            return request  # a command in health words: the guide does what was asked
         if finding.kind == "disclaimer":
-            reply = self.pack.disclaimer
-            if " ".join(number.split()) not in ("", DEFAULT_NUMBER):
-                reply += " " + self.texts["disclaimer_number"].format(number=spoken_number(number))
-            return SafetyReply(reply, "disclaimer", heard)
+            return SafetyReply(self.disclaimer(number), "disclaimer", heard)
         if finding.kind == "advice":
             reply = self.texts["advice"]
         else:

@@ -34,7 +34,7 @@ class Session(Controls):
     def __init__(
         self, pack: Pack, router: Router | None = None, settings: Settings | None = None, memory: Memory | None = None
     ) -> None:
-        check_commands(load_commands(), HANDLERS)  # a phrase for an intent nobody answers: fail now
+        check_commands(load_commands().phrases, HANDLERS)  # a phrase for an intent nobody answers: fail now
         self.pack = pack
         self.texts = Texts(pack)  # a pack's own wording of the guide's texts is checked here too
         self.reading = Reading(pack, self.texts)
@@ -98,9 +98,9 @@ class Session(Controls):
         """Answer one utterance and move through the guide accordingly."""
         text = capped(text)  # a pasted page must not stall routing
         said = self.safety.answer(text, self.settings.emergency_number, self.choices)
-        if said is not None:  # emergencies before anything else, in every state (issue 12)
+        if isinstance(said, SafetyReply):  # emergencies before anything else, in every state (issue 12)
             return self._safe(said)
-        request = self.router.route(text, self.choices)
+        request = said or self.router.route(text, self.choices)
         reply = self.respond(request)
         reply = replace(reply, heard=request.heard, confidence=request.confidence)
         if reply.section is None and self.position != WELCOME and reply.intent != Intent.UNKNOWN:
@@ -271,6 +271,7 @@ HANDLERS: dict[Intent, Callable[[Session, Request], Reply]] = {
     Intent.GOTO_BOOKMARK: Session._goto_bookmark,
     Intent.HELP: Session._help,
     Intent.KEYS: Session._keys,
+    Intent.DISCLAIMER: Session._disclaimer,
     Intent.YES: Session._unexpected_answer,
     Intent.SECOND: Session._unexpected_answer,
     Intent.NO: Session._no,

@@ -6,18 +6,17 @@ so problems come back as one plain notice for the user instead.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import yaml
 
 from ..errors import GuideError
 from ..yamlfile import keep_aside, locked, read_problem, read_yaml, write_atomic, write_problem
+from .folders import APP_NAME, PROFILE_ENV, SETTINGS_FILE, config_dir, in_profile, profile_folder, settings_path  # noqa: F401  (the places callers find them)
 
 # Words per minute. 150 is a calm reading pace; below 90 words fall apart, above 250
 # few older listeners keep up.
@@ -28,13 +27,6 @@ ENGINES = ("auto", "vosk", "sphinx")
 WAKE_PHRASE_DEFAULT = "guide"
 # What the emergency reply tells people to call until a caregiver sets the real number.
 EMERGENCY_NUMBER_DEFAULT = "your local emergency number"
-
-APP_NAME = "voice-guide"
-CONFIG_ENV = "VOICE_GUIDE_CONFIG_DIR"
-# One person's settings and places each, on a shared account: `--profile NAME` sets this.
-PROFILE_ENV = "VOICE_GUIDE_PROFILE"
-PROFILES_FOLDER = "profiles"
-SETTINGS_FILE = "settings.yaml"
 
 _KEEP_FILE = "the file is left as it is until you change a setting."
 _SHOWN_PROBLEMS = 3  # a notice is spoken: name the first few, count the rest
@@ -207,32 +199,6 @@ def _shown(value: object) -> str:
 def describe(settings: Settings) -> list[str]:
     """One line per setting, e.g. "rate: 150 (words per minute, 90 to 250)"."""
     return [f"{name}: {_shown(getattr(settings, name))} ({rule.meaning})" for name, rule in _RULES.items()]
-
-
-# --- where the file lives ---------------------------------------------------------------------
-
-
-def profile_folder(name: str) -> str:
-    """The folder of a person's profile: "Anna Smith" -> "anna-smith"; "" when the name has no letters."""
-    return "-".join(re.findall(r"[^\W_]+", name.lower()))[:40].strip("-")
-
-
-def in_profile(base: Path) -> Path:
-    """`base` for the standard profile; base/profiles/NAME while $VOICE_GUIDE_PROFILE names a person."""
-    folder = profile_folder(os.environ.get(PROFILE_ENV, ""))
-    return base / PROFILES_FOLDER / folder if folder else base
-
-
-def config_dir() -> Path:
-    """The settings folder: $VOICE_GUIDE_CONFIG_DIR, or the platform's per-user config folder (and
-    the profile's own folder inside it)."""
-    override = os.environ.get(CONFIG_ENV)
-    base = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    return in_profile(base)
-
-
-def settings_path() -> Path:
-    return config_dir() / SETTINGS_FILE
 
 
 # --- reading the file -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ..errors import ModelError
 from ..yamlfile import write_problem
 from .modelzip import check_space, unzip
 
-PROJECT_MODELS = Path(__file__).resolve().parent.parent / "models"
+PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"  # the guide's own models/ folder
 SMALL_ENGLISH = "vosk-model-small-en-us-0.15"
 _SCRATCH = ".installing-"  # + pid: whose it is, so a killed install's folder can be cleared
 

@@ -26,7 +26,14 @@ from ..content.pack import Pack
 from ..errors import GuideError
 from .normalize import tokens
 from .safety_data import SAFETY_FILE, expand, load_statements
-from .vocabulary import FILLER, STOPWORDS, target_phrases
+from .vocabulary import STOPWORDS, target_phrases
+
+# Sounds and politeness dropped before matching an urgent sentence. Not the command templates'
+# skip words: those include "now", which urgent sentences need ("send someone now").
+FILLER = frozenset(
+    "um umm uh uhh uhm er erm hmm hm ah oh eh well so like just please kindly actually basically guide hey hi "
+    "hello sorry".split()
+)
 
 KINDS = ("emergency", "disclaimer", "advice", "referral")
 _SPELLING = 88  # rapidfuzz ratio for a misspelt word: "ambulence", not "balance" for "ambulance"

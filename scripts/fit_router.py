@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Fit the router's model (voice/understanding/model.yaml) on development data only.
+
+Development data: the `split: dev` entries of the shipped pack's blind sets (in scope,
+negatives, safety) and the pack's own utterance tests. Held-out entries are never read here.
+
+The model is a logistic regression over the evidence of features.py (every candidate meaning
+of every utterance: 1 if it is the meant one, else 0), fitted by Newton's method with a small
+ridge penalty. The threshold is then the one that gets most development utterances right
+through the router's whole decision (answer, ask which, or decline).
+
+Run: PYTHONPATH=. .venv/bin/python scripts/fit_router.py [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from voice.app.blindsets import TYPED_SETS, is_right, load_set
+from voice.app.packtests import load_tests, pack_tests_path
+from voice.content.pack import find_pack, load_pack
+from voice.understanding.features import NAMES, Said, evidence
+from voice.understanding.model import MODEL_FILE, Model
+from voice.understanding.router import Router
+
+RIDGE = 0.01  # keeps weights finite and modest where features overlap or the data separate perfectly
+
+
+def development(path: Path) -> list[tuple[str, str]]:
+    """(said, expected) for every development utterance ("a|b" where the guide should ask)."""
+    rows = [(e.say, e.expect) for name in TYPED_SETS for e in load_set(path, name, "dev")]
+    for u in load_tests(pack_tests_path(path)).utterances:
+        rows.append((u.say, "|".join(u.choices) if u.expect == "clarify" else u.expect))
+    return rows
+
+
+def design(router: Router, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for text, expect in rows:
+        said = Said.of(text, router.index)
+        for number, features in evidence(said, router.index).items():
+            xs.append([1.0, *features])
+            # "a|b": it is one of two, and either is as likely (the guide should ask which).
+            meant = expect.split("|")
+            ys.append(float(router.index.owners[number].id in meant) / len(meant))
+    return np.array(xs), np.array(ys)
+
+
+def fit(x: np.ndarray, y: np.ndarray, steps: int = 50) -> np.ndarray:
+    w = np.zeros(x.shape[1])
+    penalty = RIDGE * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0  # the bias is not shrunk
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def _right(request, expect: str) -> bool:
+    if "|" in expect:
+        return request.intent == "clarify" and set(request.choices) == set(expect.split("|"))
+    return is_right(request, expect)
+
+
+def choose_threshold(router: Router, rows: list[tuple[str, str]], w: np.ndarray) -> float:
+    router.model = Model(tuple(w[1:]), float(w[0]), 0.5)
+    ranked = [(router.ranked(text), expect) for text, expect in rows]
+    best, chosen = -1, 0.5
+    for threshold in np.arange(0.05, 0.96, 0.01):
+        right = sum(_right(router.decide(s.heard, r, threshold), e) for (s, r), e in ranked)
+        if right > best:
+            best, chosen = right, float(threshold)
+    print(f"threshold {chosen:.2f}: {best} of {len(rows)} development utterances right")
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dry-run", action="store_true", help="print the model, do not write it")
+    args = parser.parse_args()
+    path = find_pack(None)
+    router = Router(load_pack(path), Model((0.0,) * len(NAMES), 0.0, 0.5))  # refitted here
+    rows = development(path)
+    x, y = design(router, rows)
+    w = fit(x, y)
+    threshold = choose_threshold(router, rows, w)
+    model = {
+        "bias": round(float(w[0]), 4),
+        "threshold": round(threshold, 2),
+        "weights": {name: round(float(v), 4) for name, v in zip(NAMES, w[1:], strict=True)},
+    }
+    print(yaml.safe_dump(model, sort_keys=False))
+    if not args.dry_run:
+        header = (
+            "# The router's model: written by scripts/fit_router.py from development data only\n"
+            "# (split: dev of the blind sets, and the pack's utterance tests). Do not edit by hand.\n"
+        )
+        MODEL_FILE.write_text(header + yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
