@@ -2,7 +2,7 @@
 """Download the small English Vosk model (about 40 MB) once, on a computer with internet, check
 its checksum, and install it for the guide. The guide itself never uses the network.
 
-Run: .venv/bin/python scripts/download_model.py [--to DIR] [--keep-zip]
+Run, from any folder: scripts/download_model.py [--to DIR] [--keep-zip]  (in the guide's folder)
 Without internet: copy the zip from a USB stick and run `voice-guide models install FILE.zip`.
 """
 
@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import tempfile
 import urllib.request
 from pathlib import Path
 
-from voice.errors import GuideError
-from voice.hearing import models
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+# Run as printed (by the system's python3), it moves into the guide's own environment, where the
+# guide's packages are; and `voice` is always this folder's.
+if __name__ == "__main__" and (VENV / "bin" / "python").exists() and Path(sys.prefix).resolve() != VENV.resolve():
+    os.execv(VENV / "bin" / "python", [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]])
+sys.path.insert(0, str(ROOT))
+try:
+    from voice.errors import GuideError
+    from voice.hearing import models
+except ImportError as exc:
+    sys.exit(f"The guide is not set up yet ({exc}). First run: {ROOT / 'scripts' / 'setup.sh'}")
 
 URL = f"https://alphacephei.com/vosk/models/{models.SMALL_ENGLISH}.zip"
 # SHA-256 of that archive as published and pinned by other projects that install it.

@@ -42,13 +42,16 @@ def test_ask_json_one_object_per_question_from_stdin() -> None:
 
 
 def test_chat_walks_with_next_previous_repeat() -> None:
-    turns = "causes\nnext\nnext\nprevious\nrepeat\nwhat is a slipped disc\nquit\nnever read\n"
+    turns = "causes\nnext\nmore\nnext\nprevious\nrepeat\nwhat is a slipped disc\nquit\nnever read\n"
     out = run("chat", "--json", stdin=turns)
-    replies = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["item"] for r in replies[:5]] == [None, "herniated-disc", "pregnancy", "herniated-disc", "herniated-disc"]
-    assert replies[4]["reply"] == replies[3]["reply"]
-    assert "jelly-like center" in replies[5]["reply"]
-    assert replies[-1]["intent"] == "quit" and len(replies) == 7
+    welcome, *replies = [json.loads(line) for line in out.stdout.splitlines()]
+    assert welcome["intent"] == "welcome" and "not medical advice" in welcome["reply"]  # issue 12
+    items = [r["item"] for r in replies[:6]]
+    assert items == [None, "herniated-disc", "herniated-disc", "pregnancy", "herniated-disc", "herniated-disc"]
+    assert replies[1]["reply"] != replies[2]["reply"]  # the long text in two parts
+    assert replies[5]["reply"] == replies[4]["reply"]
+    assert "jelly-like center" in replies[6]["reply"]
+    assert replies[-1]["intent"] == "quit" and len(replies) == 8
 
 
 def test_chat_text_mode_greets_and_captions() -> None:

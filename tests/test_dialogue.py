@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
+import pytest
+
 from voice.content.pack import Pack
+from voice.conversation import session as session_module
+from voice.conversation.intents import Intent, as_intent, check_commands
 from voice.conversation.session import Session
 from voice.conversation.settings import RATE_MAX, RATE_MIN
+from voice.errors import GuideError
 from voice.understanding.router import Router
+from voice.understanding.vocabulary import load_commands
 
 
 def _session(pack: Pack, router: Router) -> Session:
@@ -30,9 +37,12 @@ def test_section_names_its_items_then_next_walks_them_in_order(pack: Pack, route
     ):
         assert name in reply.text.lower()
     causes = [i.id for i in pack.sections[1].items]
-    walked = [session.handle("next").item for _ in causes]
-    assert walked == causes
-    assert session.handle("next").section == "symptoms"  # on into the next section
+    walked = []
+    while (reply := session.handle("next")).section == "causes":
+        walked.append(reply.item)
+    assert list(dict.fromkeys(walked)) == causes  # each in order, a long one in several parts
+    assert walked.count("herniated-disc") == 2 and len(walked) == len(causes) + 1
+    assert reply.section == "symptoms" and reply.item is None  # on into the next section
     assert session.handle("previous").item == causes[-1]
 
 
@@ -104,7 +114,8 @@ def test_read_all_reads_on_to_the_end_in_parts(pack: Pack, router: Router) -> No
     session = _session(pack, router)
     session.handle("symptoms")
     reply = session.handle("read all")
-    assert reply.text.index("Weakness") < reply.text.index("Postural pain") < reply.text.index("Foraminotomy")
+    text = reply.text.lower()
+    assert text.index("weakness") < text.index("postural pain") < text.index("foraminotomy")
     assert "end of the guide" in reply.text and reply.parts
     session.reached(reply.parts[1][0])  # stopped during the second part
     assert session.handle("next").item == "foot-pain"
@@ -125,3 +136,61 @@ def test_dialogue_never_imports_audio() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_name_only_item_says_so_in_full_once_then_shortly(pack: Pack, router: Router) -> None:
+    session = _session(pack, router)
+    first = session.handle("laminotomy").text
+    assert first.startswith("Treatment 6 of 8: Laminotomy.") and "no more information" in first
+    again = [session.handle(said).text for said in ("next", "x stop", "laminotomy")]
+    assert again[0] == "Treatment 7 of 8: Foraminotomy. No more detail on this one."
+    assert all(text.endswith("No more detail on this one.") and "no more information" not in text for text in again)
+    everything = " ".join([first, *again, session.handle("read all").text])
+    assert "right for you" not in everything  # the guide never suggests an operation
+
+
+def test_items_are_placed_and_about_has_a_heading(pack: Pack, router: Router) -> None:
+    session = _session(pack, router)
+    assert session.handle("pregnancy").text.startswith("Cause 2 of 6: Pregnancy. The expanding uterus")
+    assert session.handle("foot drop").text.startswith("Symptom 1 of 4: Weakness. Leg weakness")
+    assert session.handle("what is sciatica").text.startswith("About leg pain and weakness. Pain and weakness")
+    weakness = session.handle("weakness").text
+    assert "lumbar or sacral spinal nerve" in weakness and "and, or" not in weakness
+
+
+def test_help_and_not_understood_name_the_sections_the_pack_has(pack: Pack, router: Router) -> None:
+    session = _session(pack, router)
+    unknown = session.handle("what is the weather").text
+    assert "leg pain and weakness: what it is, causes, symptoms, and treatments" in unknown
+    assert "what it is, causes, symptoms, and treatments" in session.handle("help").text
+
+
+def test_reading_on_from_a_part_and_continue_after_stop(pack: Pack, router: Router) -> None:
+    session = _session(pack, router)
+    session.handle("herniated disc")
+    session.handle("help")  # help says where "more" leads, and keeps the place
+    assert "more to hear the rest" in session.handle("what can i say").text
+    assert "cushioning them" in session.handle("more").text
+    assert session.handle("go back").text.startswith("Cause 1 of 6: Herniated disc.")
+    assert session.handle("stop").stop
+    rest = session.handle("continue")  # read on: the rest of this item first, then the others
+    assert rest.intent == "read_all" and rest.text.startswith("Your spine is made up of vertebrae")
+    assert rest.text.count("Herniated disc.") == 0 and "Cause 2 of 6: Pregnancy" in rest.text
+
+
+def test_reply_is_immutable(pack: Pack, router: Router) -> None:
+    reply = _session(pack, router).handle("next")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        reply.text = "changed"  # type: ignore[misc]
+    assert dataclasses.replace(reply, heard="x").heard == "x" and reply.heard == "next"
+
+
+def test_an_intent_without_a_handler_fails_at_load(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_module, "load_commands", lambda: {"next": ("next",), "nxt": ("skip",)})
+    with pytest.raises(GuideError, match="commands.yaml: intent 'nxt' is not one the guide knows"):
+        Session(pack)
+    handled = {i for i in session_module.HANDLERS if i is not Intent.KEYS}
+    with pytest.raises(GuideError, match="intent 'keys' has no handler"):
+        check_commands(["next", "keys"], handled)
+    check_commands(load_commands(), session_module.HANDLERS)  # the shipped phrases all have one
+    assert all(as_intent(i.value) is i for i in Intent) and Intent.NEXT == "next"

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.terminal import lines_until as read_until
-from voice.conversation.keymap import KEY_HELP, KEYS, key_table
+from voice.conversation.keymap import KEY_HELP, KEYS, key_help, key_table
 from voice.loop import keys
 from voice.loop.keys import KeyReader
+from voice.types import Heard
 
 termios = pytest.importorskip("termios")
 pty = pytest.importorskip("pty")
@@ -29,7 +30,7 @@ saved = termios.tcgetattr(0)
 reader = KeyReader(sys.stdin)
 print("started" if reader.start() else "no tty", flush=True)
 while True:
-    action = reader.actions.get(timeout=10)
+    action = reader.events.get(timeout=10).text
     print(action, flush=True)
     if action == "quit":
         break
@@ -42,7 +43,7 @@ import sys
 from voice.loop.keys import KeyReader
 reader = KeyReader(sys.stdin)
 print("started" if reader.start() else "no tty", flush=True)
-reader.actions.get(timeout=10)
+reader.events.get(timeout=10)
 raise RuntimeError("crash on purpose, without calling stop()")
 """
 
@@ -130,7 +131,7 @@ def test_escape_sequences_in_process(terminal: tuple[int, int], monkeypatch: pyt
     master, slave = terminal
     before = termios.tcgetattr(slave)
     heard: list[str] = []
-    reader = KeyReader(slave, on_action=heard.append)
+    reader = KeyReader(slave, on_event=lambda event: heard.append(event.text))
     assert reader.start()
     assert reader.start()  # a second start is harmless
     presses = [
@@ -159,7 +160,9 @@ def test_escape_sequences_in_process(terminal: tuple[int, int], monkeypatch: pyt
     got = []
     try:
         while len(got) < len(expected):
-            got.append(reader.actions.get(timeout=5))
+            event = reader.events.get(timeout=5)
+            assert event.kind == "key"
+            got.append(event.text)
     except queue.Empty:
         pass
     finally:
@@ -200,3 +203,57 @@ def test_help_and_table() -> None:
     assert table[0] == ("Space", "talk")
     assert ("+ or =", "faster") in table and ("Esc", "stop speaking") in table
     assert len(table) == len(KEYS) == len({k.action for k in KEYS})
+
+
+def test_typing_on_a_pty_takes_lines_and_keys(terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No microphone: letters make lines, while the arrows and Esc act at once, even mid-line."""
+    monkeypatch.setattr(keys, "ESC_WAIT", 0.5)
+    master, slave = terminal
+    echo = io.StringIO()
+    told: list[Heard] = []
+    reader = KeyReader(slave, on_event=told.append, typing=True, echo=echo)
+    assert reader.start()
+    expected = [
+        (b"what causes\x1b[C leg pain\r", [Heard("key", "next"), Heard("said", "what causes leg pain", True)]),
+        (b"r\r", [Heard("key", "repeat")]),
+        (b"+", [Heard("key", "faster")]),
+        (b"q", []),  # a letter waits for Enter...
+        (b"\r", [Heard("key", "quit")]),  # ...alone on its line, it is the q key
+    ]
+    got: list[Heard] = []
+    try:
+        for press, events in expected:
+            os.write(master, press)
+            got += [reader.events.get(timeout=5) for _ in events]
+            time.sleep(0.05)
+        reader.typing = False  # the microphone came back: letters act at once again
+        os.write(master, b"k")
+        got.append(reader.events.get(timeout=5))
+    finally:
+        reader.stop()
+    assert got == [event for _, events in expected for event in events] + [Heard("key", "keys")]
+    assert told == got  # each one told at once too (to silence the guide)
+    assert "You: what causes leg pain\n" in echo.getvalue()
+    assert reader.events.empty()
+
+
+def test_typing_ends_when_the_terminal_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    master, slave = pty.openpty()
+    reader = KeyReader(slave, typing=True, echo=io.StringIO())
+    assert reader.start()
+    try:
+        os.close(master)  # the terminal window was closed
+        assert reader.events.get(timeout=5) == Heard("end")
+    finally:
+        reader.stop()
+        os.close(slave)
+
+
+def test_the_typed_key_list() -> None:
+    typed = key_help(typing=True)
+    assert "space" not in typed  # no microphone: nothing to talk to
+    assert typed.startswith("Keys: right arrow for next, left arrow for previous, plus for faster")
+    assert "Typed alone, then Enter: r to repeat, h for help, m for the main menu, q to quit" in typed
+    table = key_table(typing=True)
+    assert ("r then Enter", "repeat") in table and ("Esc", "stop speaking") in table
+    assert len(table) == len(KEYS) - 1

@@ -54,8 +54,9 @@ def test_damaged_memory_starts_fresh_with_a_notice(tmp_path: Path, text: str, wo
     assert notice is not None
     assert words in notice
     assert notice.startswith("The guide could not remember where you were (")
-    assert notice.endswith("Starting from the beginning.")
-    assert path.read_text() == text, "loading never changes the file"
+    assert notice.endswith("Starting from the beginning. The old file is kept as p.damaged.yaml.")
+    assert not path.exists(), "moved aside, so that saving the new place cannot overwrite it"
+    assert (tmp_path / "p.damaged.yaml").read_text() == text, "nothing of the damaged file is lost"
 
 
 def test_unwritable_state_folder_gives_a_notice(tmp_path: Path) -> None:

@@ -255,7 +255,7 @@ def test_describe_lists_every_setting() -> None:
     assert lines[0] == "rate: 190 (words per minute, 90 to 250)"
     assert "sound_cues: off (short tones while listening, on or off)" in lines
     assert "engine: sphinx (speech recognizer: auto, vosk or sphinx)" in lines
-    assert len(lines) == 8
+    assert len(lines) == 9
     assert describe(Settings())[2].startswith("voice: system default")
 
 

@@ -14,3 +14,7 @@ class PackError(GuideError):
         self.path, self.line, self.field, self.problem = path, line, field, problem
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {field}: {problem}")
+
+
+class ModelError(GuideError):
+    """A speech model that is missing, incomplete or corrupt, or cannot be installed."""

@@ -1,6 +1,10 @@
 """The shared vocabulary of the guide's parts: audio format, messages, and the small interfaces
 each swappable piece (recogniser, microphone, speech output, keys) declares.
 
+The loop is written against these Protocols only, so every member it uses is declared here: a
+stand-in (a test's scripted microphone, a silent speaker) must have them all, and nothing is
+probed with getattr or hasattr.
+
 A leaf: it imports nothing of the guide, so every layer can depend on it.
 """
 
@@ -9,10 +13,10 @@ from __future__ import annotations
 import io
 import threading
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from queue import Queue
-from typing import Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 SAMPLE_RATE = 16000  # what is heard: 16 kHz, 16-bit, mono PCM
 WIDTH = 2
@@ -61,14 +65,31 @@ class Phrases:
     extra: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Heard:
+    """One thing the user did: said (or typed) something, pressed a key, nothing (silence), or
+    ended the input (the end of typed lines)."""
+
+    kind: Literal["said", "key", "silence", "end"]
+    text: str = ""  # what was said or typed; for a key, its action name
+    on_screen: bool = False  # typed at the terminal, so already shown: no "You:" caption
+
+
 class VoiceStyle(Protocol):
-    """How the guide speaks (the user's settings satisfy this)."""
+    """How the guide speaks (the user's settings satisfy this; read only, so a setting typed more
+    narrowly, such as a voice that is always named, still fits)."""
 
-    rate: int
-    volume: float
-    voice: str | None
+    @property
+    def rate(self) -> int: ...
+
+    @property
+    def volume(self) -> float: ...
+
+    @property
+    def voice(self) -> str | None: ...
 
 
+@runtime_checkable
 class Stream(Protocol):
     """One utterance, decoded while it is being heard."""
 
@@ -82,6 +103,7 @@ class Stream(Protocol):
         """No more audio: the final transcript."""
 
 
+@runtime_checkable
 class Recognizer(Protocol):
     name: str
     description: str
@@ -93,6 +115,7 @@ class Recognizer(Protocol):
         """Start an utterance to be fed piece by piece."""
 
 
+@runtime_checkable
 class Microphone(Protocol):
     """Live audio in: each `phrase` yields one utterance's audio as it is heard."""
 
@@ -104,16 +127,28 @@ class Microphone(Protocol):
     def threshold(self) -> float:
         """The current speech threshold (RMS)."""
 
-    def phrase(self, timeout: float, limit: float) -> Iterator[bytes]:
-        """The next utterance's audio, piece by piece; nothing if none starts in `timeout`."""
+    def phrase(self, timeout: float, limit: float) -> Generator[bytes, None, None]:
+        """The next utterance's audio, piece by piece; nothing if none starts in `timeout`.
+
+        A generator, so a listener that has heard enough closes it and the capture ends at once.
+        Raises NoMicrophone (voice.hearing.microphone) when the device stops working."""
 
 
+@runtime_checkable
 class Speaker(Protocol):
     """Speech out: spoken aloud, saved to files, or not at all."""
 
-    first_audio_at: float | None  # when the last reply's first sound was sent
-    spoken_chars: int  # how much of the last reply was spoken before any stop
-    now_playing: str  # the sentence being played, and the one before it
+    @property
+    def first_audio_at(self) -> float | None:
+        """When the last reply's first sound was sent (None: nothing was played)."""
+
+    @property
+    def spoken_chars(self) -> int:
+        """How much of the last reply was spoken before any stop."""
+
+    @property
+    def now_playing(self) -> str:
+        """The sentence being played, and the one before it ("" when quiet)."""
 
     def speak(self, text: str, style: VoiceStyle, stop: threading.Event | None = None) -> bool:
         """Say `text`; False when stopped before the end."""
@@ -124,10 +159,14 @@ class Speaker(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
 class Keys(Protocol):
-    """Single key presses, as action names on a queue."""
+    """A terminal's keys, read as they are pressed: key actions (and, while typing, whole typed
+    lines) on one queue, in the order they came."""
 
-    @property
-    def actions(self) -> Queue[str]: ...
+    events: Queue[Heard]  # Heard("key", action), Heard("said", line, on_screen=True), Heard("end")
+    typing: bool  # letters make a typed line (there is no microphone) rather than act at once
+    on_event: Callable[[Heard], None] | None  # told of each event at once, from the reader's thread
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Stop reading and put the terminal back as it was."""

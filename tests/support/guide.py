@@ -148,7 +148,7 @@ class Guide:
         # not what the rig is for; "read everything" at 175 wpm is heard reliably.
         read_all = self.say(self.phrase("read everything", 175))
         self.wait(
-            lambda: any(c.startswith("Pain and weakness") for c in self.captions("Guide")),
+            lambda: any(c.startswith("About leg pain and weakness. Pain and weakness") for c in self.captions("Guide")),
             10,
             f"'read everything' did not start the reading (heard: {self.captions('You')})",
         )

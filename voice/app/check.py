@@ -8,7 +8,7 @@ from collections.abc import Callable
 import speech_recognition as sr
 
 from ..content.pack import find_pack, load_pack
-from ..conversation.settings import Settings
+from ..conversation.settings import EMERGENCY_NUMBER_DEFAULT, Settings, load_settings
 from ..errors import GuideError
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
@@ -34,6 +34,16 @@ def run_checks(args: argparse.Namespace, notify: Callable[[str], None]) -> int:
         record("guide", True, f"'{pack.title}' loaded")
     except GuideError as exc:
         record("guide", False, f"{exc} Fix the file, or start with the built-in guide.")
+
+    number = load_settings()[0].emergency_number
+    if number == EMERGENCY_NUMBER_DEFAULT:
+        detail = (
+            f'not set, so emergency replies say "call {number}". '
+            "Set your country's number with: voice-guide settings emergency_number 999"
+        )
+    else:
+        detail = f"{number}: every emergency reply tells people to call it"
+    record("emergency number", True, detail)
 
     synthesizer = None
     try:

@@ -11,9 +11,12 @@ from pathlib import Path
 from .. import __version__
 from ..content.pack import Pack, available_packs, find_pack, load_pack
 from ..conversation.session import Reply, Session
+from ..conversation.settings import Settings, load_settings
 from ..errors import GuideError
 from ..understanding.router import Router
-from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances
+from . import launcher, profiles
+from .ending import ends_cleanly
+from .packtests import load_tests, pack_tests_path, run_dialogue, run_utterances, unknown_names
 from .typed import typed_lines
 
 
@@ -38,27 +41,46 @@ def _load(args: argparse.Namespace) -> Pack:
     return load_pack(find_pack(args.guide))
 
 
+def _saved_settings() -> Settings:
+    # Typed answers say the caregiver's emergency number too.
+    settings, problem = load_settings()
+    if problem:
+        _notify(problem)
+    return settings
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     pack = _load(args)
     router = Router(pack)
+    settings = _saved_settings()
     questions: Iterable[str] = [" ".join(args.text)] if args.text else sys.stdin
     for line in questions:
         if not line.strip():
             continue
-        _emit(Session(pack, router).handle(line.strip()), args.json)
+        _emit(Session(pack, router, settings).handle(line.strip()), args.json)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from ..conversation.memory import Keeper, load_memory
+
     pack = _load(args)
-    session = Session(pack)
-    if not args.json:
-        print(f"Guide: {session.welcome().text}", flush=True)
-    for line in typed_lines(None if args.json else _notify):
-        reply = session.handle(line)
-        _emit(reply, args.json)
-        if reply.quit:
-            break
+    memory, notice = load_memory(pack.id)
+    if notice:
+        _notify(notice)
+    session = Session(pack, settings=_saved_settings(), memory=memory)
+    keeper = Keeper(pack.id, memory, _notify)  # "I'll remember ... even next time", as in `run`
+    _emit(session.welcome(), args.json)  # the welcome (with the disclaimer) first, as JSON too
+    try:
+        for line in typed_lines(None if args.json else _notify):
+            reply = session.handle(line)
+            _emit(reply, args.json)
+            if session.memory.bookmark != keeper.saved.bookmark:
+                keeper.save(session.memory)  # a bookmark at once; the place when the chat ends
+            if reply.quit:
+                break
+    finally:
+        keeper.save(session.memory)
     return 0
 
 
@@ -74,31 +96,44 @@ def cmd_guides(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     pack = load_pack(args.path)
+    router = Router(pack)
+    Session(pack, router)  # the pack's own wording of the guide's texts is checked here
     items = sum(len(s.items) for s in pack.sections)
     print(f"{args.path}: OK: '{pack.title}', {len(pack.sections)} sections, {items} items")
     tests_file = pack_tests_path(args.path)
     if not tests_file.exists():
         return 0
     tests = load_tests(tests_file)
-    router = Router(pack)
+    named = unknown_names(pack, tests)
+    for problem in named:
+        print(f"  {problem}")
     misses = run_utterances(router, tests)
     total = len(tests.utterances)
     for utterance, got in misses:
-        print(
-            f"  miss: '{utterance.say}': expected {utterance.expect}, "
-            f"understood {got.target or got.intent} ({got.confidence})"
-        )
+        understood = got.target or got.intent
+        if got.intent == "clarify":
+            understood = f"clarify between {' and '.join(got.choices)}"
+        print(f"  miss: '{utterance.say}': expected {utterance.expect}, understood {understood} ({got.confidence})")
     failed = 0
     for dialogue in tests.dialogues:
         problems = run_dialogue(pack, router, dialogue)
         failed += bool(problems)
         for problem in problems:
             print(f"  dialogue: {problem}")
-    rate = 100.0 * (total - len(misses)) / total if total else 100.0
+    rate = (total - len(misses)) / total if total else 1.0
     print(
-        f"{tests_file}: {total - len(misses)} of {total} utterances understood ({rate:.1f}%), "
-        f"{len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass"
+        f"{tests_file}: {total - len(misses)} of {total} utterances understood ({100 * rate:.1f}%, "
+        f"floor {100 * tests.floor:.0f}%), {len(tests.dialogues) - failed} of {len(tests.dialogues)} dialogues pass"
     )
+    failures = []
+    if rate < tests.floor:
+        failures.append(f"{100 * rate:.1f}% of utterances understood is below the floor of {100 * tests.floor:.0f}%")
+    if failed:
+        failures.append(f"{failed} dialogue{'s' if failed > 1 else ''} failed")
+    if named:
+        failures.append(f"{len(named)} name{'s' if len(named) > 1 else ''} not in the pack")
+    if failures:
+        return _fail(f"{tests_file}: FAILED: " + "; ".join(failures))
     return 0
 
 
@@ -146,11 +181,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.key and args.value is None:
         raise GuideError(f"Give a value too: voice-guide settings {args.key} VALUE")
     if args.key:
-        settings = set_value(settings, args.key, args.value)
-        problem = save_settings(settings)
+        settings, before = set_value(settings, args.key, args.value), settings
+        problem = save_settings(settings, before=before)  # only this one: a running guide's changes stay
         if problem:
             raise GuideError(problem)
-    print(f"Settings ({settings_path()}):")
+    person = profiles.current_profile()
+    print(f"Settings{f' for {person}' if person else ''} ({settings_path()}):")
     for line in describe(settings):
         print(f"  {line}")
     return 0
@@ -175,10 +211,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         language = models.guess_language(path.name) or "unknown language"
         state = f"BROKEN: it {problem}" if problem else "ready"
         print(f"  {path.name} ({language}): {state}  [{path}]")
+    download = Path(__file__).resolve().parents[2] / "scripts" / "download_model.py"  # in the guide's folder
     print(
         "To add one: copy a Vosk model (for English: " + models.SMALL_ENGLISH + ".zip) from a USB "
-        "stick and run 'voice-guide models install PATH', or on a computer with internet run "
-        "'scripts/download_model.py'."
+        "stick and run 'voice-guide models install PATH'"
+        + (f", or while this computer has internet run '{download}'." if download.is_file() else ".")
     )
     return 0
 
@@ -186,6 +223,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="voice-guide", description="An offline, spoken guide to health information.")
     parser.add_argument("--version", action="version", version=f"voice-guide {__version__}")
+    parser.add_argument(  # taken out of the command line before parsing: see profiles.take_profile
+        "--profile", metavar="NAME", help="one person's own settings and places (before or after the command)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def guide_opts(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -256,18 +296,26 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a content pack file")
     validate.add_argument("path")
     validate.set_defaults(func=cmd_validate)
+
+    profiles.add_commands(sub)
+    launcher.add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = profiles.take_profile(list(sys.argv[1:] if argv is None else argv))
+    except GuideError as exc:
+        return _fail(str(exc), code=2)
     commands = {"ask", "chat", "guides", "validate", "listen", "run", "check", "models", "settings"}
+    commands |= {"forget", "install-launcher", "uninstall"}
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv = ["run", *argv]  # plain `voice-guide [options]` is the spoken guide
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with ends_cleanly():  # SIGTERM, SIGHUP: clean up as on quitting
+            return args.func(args)
     except GuideError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:

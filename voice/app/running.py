@@ -11,18 +11,19 @@ from dataclasses import replace
 
 from ..content.pack import Pack
 from ..conversation.keymap import key_table
-from ..conversation.memory import load_memory, save_memory
+from ..conversation.memory import Keeper, load_memory
 from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
+from ..hearing.background import load_recognizer
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
-from ..loop.loop import Loop
+from ..loop.loop import Loop, Options, Parts
 from ..speaking.playback import NoSpeaker, Player
 from ..speaking.speaker import Silent, Voice
 from ..speaking.synthesis import Synthesizer
-from ..types import Speaker
+from ..types import Keys, Recognizer, Speaker
 from ..understanding.router import Router
 from ..understanding.vocabulary import recognizer_phrases
 from .typed import typed_lines
@@ -59,6 +60,8 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
     settings, settings_notice = load_settings()
     memory, memory_notice = load_memory(pack.id)
     saved_rate = settings.rate  # --rate is for this session: the saved rate stays as it was
+    saved = replace(settings)  # as on disk: only what changes is written back
+    keeper = Keeper(pack.id, memory, notify)
     if args.rate:
         settings.rate = max(RATE_MIN, min(RATE_MAX, args.rate))
     push_to_talk = args.push_to_talk or settings.push_to_talk
@@ -68,65 +71,67 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
 
     def keep(reply: Reply) -> None:
         """Save what the user will expect to find next time, as it changes."""
-        nonlocal saved_rate
+        nonlocal saved_rate, saved
         if reply.settings_changed:
             if reply.intent in ("slower", "faster"):
                 saved_rate = settings.rate  # the user chose this rate: keep it
-            problem = save_settings(replace(settings, rate=saved_rate))
+            wanted = replace(settings, rate=saved_rate)
+            problem = save_settings(wanted, before=saved)  # a caregiver's change made meanwhile stays
+            saved = wanted
             if problem:
                 notify(problem)
         if reply.memory_changed:
-            problem = save_memory(session.memory, pack.id)
-            if problem:
-                notify(problem)
+            keeper.save(session.memory)
 
     with ExitStack() as stack:
-        speaker = make_speaker(args.save_audio, notify)
+        speaker = make_speaker(args.save_audio, notify)  # says, once, when there is no loudspeaker
         stack.callback(speaker.close)
-        microphone = recognizer = None
-        spoken_notices = [settings_notice, memory_notice]
+        # Said aloud as part of the welcome (the user may not see the screen), so captioned once.
+        spoken_notices = [notice for notice in (settings_notice, memory_notice) if notice]
+        microphone: Microphone | None = None
+        recognizer: Recognizer | None = None
         if not args.typed:
             try:
                 microphone = stack.enter_context(Microphone(args.mic))
             except NoMicrophone as exc:
-                notify(str(exc))
-                spoken_notices.append(str(exc))  # said aloud too: the user may not see the screen
+                spoken_notices.append(str(exc))
         if microphone is not None:
-            recognizer = make_recognizer(
-                recognizer_phrases(pack, (settings.wake_phrase,)), engine, args.model, args.free, notify=notify
+            phrases = recognizer_phrases(pack, (settings.wake_phrase,))
+            recognizer = load_recognizer(  # in the background, while the welcome is already spoken
+                lambda: make_recognizer(phrases, engine, args.model, args.free, notify=notify),
+                notify,
+                at_once=engine == "vosk" or bool(args.model),  # a chosen model that is missing stops the start
             )
-            notify(f"Listening with {recognizer.description}.")
             microphone.calibrate(0.5)
-        loop_ref: list[Loop] = []
-        keys = (
-            KeyReader(sys.stdin, on_action=lambda action: loop_ref[0].key_pressed(action))
-            if microphone is not None
-            else None
-        )
-        if keys is not None and keys.start():
-            stack.callback(keys.stop)
-            notify("Keys: " + ", ".join(f"{key} {what}" for key, what in key_table()) + ".")
-        lines = None if microphone is not None else typed_lines(notify)
+        keys = start_keys(stack, typing=microphone is None, notify=notify)
+        lines = typed_lines(notify) if microphone is None and keys is None else None
         timings = stack.enter_context(open(args.timings, "a", encoding="utf-8")) if args.timings else None
         loop = Loop(
-            session,
-            recognizer,
-            microphone,
-            speaker,
-            captions=not args.quiet_captions,
-            lines=lines,
-            exit_after_silence=args.exit_after_silence,
-            timings_out=timings,
-            keys=keys,
-            on_reply=keep,
-            push_to_talk=push_to_talk and microphone is not None,
+            Parts(session, speaker, microphone, recognizer, keys, lines),
+            Options(
+                captions=not args.quiet_captions,
+                push_to_talk=push_to_talk,
+                exit_after_silence=args.exit_after_silence,
+                timings_out=timings,
+                on_reply=keep,
+            ),
         )
-        loop_ref.append(loop)
         greeting = session.greeting(offer_resume=start_at is None)
-        for problem in (settings_notice, memory_notice):
-            if problem:
-                notify(problem)
-        spoken = " ".join(p for p in spoken_notices if p)
-        if spoken:
-            greeting.text = f"{spoken} {greeting.text}"
+        if spoken_notices:
+            greeting = replace(greeting, text=" ".join([*spoken_notices, greeting.text]))
+            if args.quiet_captions:  # no caption to show them: print them instead
+                for notice in spoken_notices:
+                    notify(notice)
         return loop.run(greeting, then=start_at)
+
+
+def start_keys(stack: ExitStack, typing: bool, notify: Callable[[str], None]) -> Keys | None:
+    """Keys wherever a terminal is attached, with or without a microphone or loudspeaker; while
+    `typing` (no microphone) letters make typed lines. None when the input is not a terminal."""
+    reader = KeyReader(sys.stdin, typing=typing, echo=sys.stdout)
+    if not reader.start():
+        return None
+    stack.callback(reader.stop)
+    table = ", ".join(f"{key} {what}" for key, what in key_table(typing))
+    notify(("Type your question and press Enter. " if typing else "") + f"Keys: {table}.")
+    return reader

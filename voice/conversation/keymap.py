@@ -1,5 +1,14 @@
 """Which key does what: the one table that the key reader, the spoken key list and the printed
-key list are all made from, so they always agree."""
+key list are all made from, so they always agree.
+
+Two ways the keys work, one per way of asking:
+- speaking (a microphone): every key acts at once, letters included; space listens now, for one
+  request (with push to talk, it is the only way to be heard).
+- typing (no microphone): letters, digits and space make the typed line, which Enter sends. The
+  arrows and Esc still act at once, and so do + = - on an empty line (no question starts with
+  them); a command letter (r, h, m, q, k) typed alone on its line and then Enter does its key's
+  action. Space has nothing to start: there is no microphone.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,15 @@ class Key(NamedTuple):
     spoken: str  # the key's name in KEY_HELP
     label: str  # the key's name in key_table()
     phrase: str  # what it does, as spoken after the key's name
+
+    @property
+    def letter(self) -> bool:
+        """A letter key: while typing it is part of the line, so it acts only alone on it."""
+        return self.sequences[0].isalpha()
+
+    @property
+    def needs_microphone(self) -> bool:
+        return self.action == "talk"
 
 
 KEYS: tuple[Key, ...] = (
@@ -30,9 +48,35 @@ KEYS: tuple[Key, ...] = (
     Key("keys", (b"k",), "k", "k", "to hear the keys"),
 )
 
-KEY_HELP = "Keys: " + ", ".join(f"{k.spoken} {k.phrase}" for k in KEYS) + "."
+
+def _at_once(typing: bool) -> list[Key]:
+    if not typing:
+        return list(KEYS)
+    return [k for k in KEYS if not k.letter and not k.needs_microphone]
 
 
-def key_table() -> list[tuple[str, str]]:
-    """(key, what it does) rows for printing, in the same order as KEY_HELP."""
-    return [(k.label, k.phrase.removeprefix("to ").removeprefix("for ")) for k in KEYS]
+def _alone(typing: bool) -> list[Key]:
+    return [k for k in KEYS if k.letter] if typing else []
+
+
+def key_help(typing: bool = False) -> str:
+    """The key list as the guide says it, for the way the keys work now (see above)."""
+    text = "Keys: " + ", ".join(f"{k.spoken} {k.phrase}" for k in _at_once(typing)) + "."
+    if typing:
+        letters = ", ".join(f"{k.spoken} {k.phrase}" for k in _alone(typing))
+        text += f" Typed alone, then Enter: {letters}. Anything else you type, then Enter, is a question."
+    return text
+
+
+KEY_HELP = key_help()
+
+
+def _doing(key: Key) -> str:
+    return key.phrase.removeprefix("to ").removeprefix("for ")
+
+
+def key_table(typing: bool = False) -> list[tuple[str, str]]:
+    """(key, what it does) rows for printing, in the same order as key_help(); while typing, the
+    letters' rows say "r then Enter"."""
+    rows = [(k.label, _doing(k)) for k in _at_once(typing)]
+    return rows + [(f"{k.label} then Enter", _doing(k)) for k in _alone(typing)]

@@ -1,21 +1,23 @@
 """Where the user was in a pack, kept across runs so the guide can offer to go back there.
 
 Like the settings, loading and saving never raise: forgetting the place is a small loss, a crash
-before the guide speaks is a large one. Whether a stored id still exists in the pack is for the caller.
+before the guide speaks is a large one. A damaged file is moved aside, never overwritten (it may
+hold a bookmark someone can still read). Whether a stored id still exists in the pack is for the caller.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import platformdirs
 import yaml
 
-from ..yamlfile import read_problem, read_yaml, write_atomic, write_problem
-from .settings import APP_NAME
+from ..yamlfile import keep_aside, locked, read_problem, read_yaml, write_atomic, write_problem
+from .settings import APP_NAME, in_profile
 
 STATE_ENV = "VOICE_GUIDE_STATE_DIR"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # keep a pack id from naming a file outside the folder
@@ -29,11 +31,11 @@ class Memory:
 
 
 def state_dir() -> Path:
-    """The state folder: $VOICE_GUIDE_STATE_DIR, or the platform's per-user state folder."""
+    """The state folder: $VOICE_GUIDE_STATE_DIR, or the platform's per-user state folder (and the
+    profile's own folder inside it)."""
     override = os.environ.get(STATE_ENV)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    base = Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    return in_profile(base)
 
 
 def memory_path(pack_id: str) -> Path:
@@ -62,30 +64,68 @@ def _from_data(data: object, lines: dict[str, int]) -> Memory:
     return Memory(place=data.get("place"), bookmark=data.get("bookmark"), visits=visits)
 
 
+def _read(path: Path) -> Memory:
+    """The memory in the file; raises OSError, UnicodeError, YAMLError or ValueError."""
+    data, lines = read_yaml(path)
+    return _from_data(data, lines)
+
+
 def load_memory(pack_id: str, path: Path | None = None) -> tuple[Memory, str | None]:
-    """Where the user was, or a fresh Memory; never raises. The notice says why the place was lost."""
+    """Where the user was, or a fresh Memory; never raises. The notice says why the place was lost.
+
+    A damaged file is moved aside (NAME.damaged.yaml) so that saving the new place loses nothing."""
     path = path or memory_path(pack_id)
     try:
-        data, lines = read_yaml(path)
-        return _from_data(data, lines), None
+        return _read(path), None
     except FileNotFoundError:
         return Memory(), None
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
         problem = read_problem(exc)
     except ValueError as exc:
         problem = str(exc)
+    spare = keep_aside(path)
+    kept = f" The old file is kept as {spare.name}." if spare else ""
     return Memory(), (
-        f"The guide could not remember where you were ({path.name}, {problem}). Starting from the beginning."
+        f"The guide could not remember where you were ({path.name}, {problem}). Starting from the beginning.{kept}"
     )
 
 
-def save_memory(memory: Memory, pack_id: str, path: Path | None = None) -> str | None:
-    """Save where the user was; never raises. Returns a plain notice when it could not be saved."""
+def save_memory(memory: Memory, pack_id: str, path: Path | None = None, before: Memory | None = None) -> str | None:
+    """Save where the user was; never raises. Returns a plain notice when it could not be saved.
+
+    With `before` (the memory as loaded or last saved) only what changed since is written over the
+    file as it is now, so two guides open at once do not undo each other's bookmark."""
     path = path or memory_path(pack_id)
-    text = yaml.safe_dump(asdict(memory), sort_keys=False, allow_unicode=True)
     try:
-        write_atomic(path, text)
+        with locked(path):
+            try:
+                current: Memory | None = _read(path)
+            except FileNotFoundError:
+                current = None
+            except (OSError, UnicodeError, yaml.YAMLError, ValueError):
+                current = None
+                keep_aside(path)
+            values = asdict(memory)
+            if before is not None and current is not None:
+                changed = {f.name for f in fields(Memory) if values[f.name] != asdict(before)[f.name]}
+                values = {k: (values[k] if k in changed else v) for k, v in asdict(current).items()}
+            write_atomic(path, yaml.safe_dump(values, sort_keys=False, allow_unicode=True))
     except OSError as exc:
         reason = write_problem(exc).replace("the folder", "the guide's folder")
         return f"The guide could not save where you were ({reason}): next time it will start from the beginning."
     return None
+
+
+class Keeper:
+    """Saves one pack's memory as it changes, writing only what changed since the last save."""
+
+    def __init__(self, pack_id: str, memory: Memory, notify: Callable[[str], None]) -> None:
+        self.pack_id, self.saved, self.notify = pack_id, replace(memory), notify  # saved: as on disk
+
+    def save(self, memory: Memory) -> None:
+        if memory == self.saved:
+            return
+        problem = save_memory(memory, self.pack_id, before=self.saved)
+        self.saved = replace(memory)
+        if problem:
+            self.notify(problem)

@@ -17,7 +17,7 @@ import platformdirs
 import yaml
 
 from ..errors import GuideError
-from ..yamlfile import read_problem, read_yaml, write_atomic, write_problem
+from ..yamlfile import keep_aside, locked, read_problem, read_yaml, write_atomic, write_problem
 
 # Words per minute. 150 is a calm reading pace; below 90 words fall apart, above 250
 # few older listeners keep up.
@@ -26,12 +26,18 @@ RATE_MIN, RATE_MAX, RATE_STEP, RATE_DEFAULT = 90, 250, 20, 150
 VOLUME_MIN, VOLUME_MAX, VOLUME_STEP, VOLUME_DEFAULT = 0.3, 1.0, 0.1, 0.9
 ENGINES = ("auto", "vosk", "sphinx")
 WAKE_PHRASE_DEFAULT = "guide"
+# What the emergency reply tells people to call until a caregiver sets the real number.
+EMERGENCY_NUMBER_DEFAULT = "your local emergency number"
 
 APP_NAME = "voice-guide"
 CONFIG_ENV = "VOICE_GUIDE_CONFIG_DIR"
+# One person's settings and places each, on a shared account: `--profile NAME` sets this.
+PROFILE_ENV = "VOICE_GUIDE_PROFILE"
+PROFILES_FOLDER = "profiles"
 SETTINGS_FILE = "settings.yaml"
 
 _KEEP_FILE = "the file is left as it is until you change a setting."
+_SHOWN_PROBLEMS = 3  # a notice is spoken: name the first few, count the rest
 
 
 @dataclass
@@ -44,6 +50,7 @@ class Settings:
     wake_phrase: str = WAKE_PHRASE_DEFAULT
     push_to_talk: bool = False
     welcome_back: bool = True  # offer to go back to where the user was last time
+    emergency_number: str = EMERGENCY_NUMBER_DEFAULT  # said twice in every emergency reply
 
     def change_rate(self, steps: int) -> bool:
         """Move the rate by whole steps within bounds; False when already at the bound."""
@@ -130,6 +137,20 @@ def _wake_phrase(raw: object) -> str:
     return " ".join(words)
 
 
+def _emergency_number(raw: object) -> str:
+    # Digits ("999", "1 1 2") or words ("nine nine nine"); short, because it is said twice at once.
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise _Bad
+    value = " ".join(raw.split())
+    if value.lower() == "default":
+        return EMERGENCY_NUMBER_DEFAULT
+    if not value or len(value) > 40 or not re.fullmatch(r"[\w' -]+", value):
+        raise _Bad
+    return value
+
+
 @dataclass(frozen=True)
 class _Rule:
     check: Callable[[object], Any]
@@ -148,6 +169,11 @@ _RULES: dict[str, _Rule] = {
     "wake_phrase": _Rule(_wake_phrase, "one or more words, such as guide", "the word that gets the guide's attention"),
     "push_to_talk": _Rule(_flag, "on or off", "listen only while a key is held, on or off"),
     "welcome_back": _Rule(_flag, "on or off", "offer to go back to where you were, on or off"),
+    "emergency_number": _Rule(
+        _emergency_number,
+        "a phone number such as 999, 911 or 112 (or default)",
+        "the number every emergency reply tells people to call",
+    ),
 }
 assert set(_RULES) == {f.name for f in fields(Settings)}, "every setting needs a rule"
 
@@ -186,19 +212,30 @@ def describe(settings: Settings) -> list[str]:
 # --- where the file lives ---------------------------------------------------------------------
 
 
+def profile_folder(name: str) -> str:
+    """The folder of a person's profile: "Anna Smith" -> "anna-smith"; "" when the name has no letters."""
+    return "-".join(re.findall(r"[^\W_]+", name.lower()))[:40].strip("-")
+
+
+def in_profile(base: Path) -> Path:
+    """`base` for the standard profile; base/profiles/NAME while $VOICE_GUIDE_PROFILE names a person."""
+    folder = profile_folder(os.environ.get(PROFILE_ENV, ""))
+    return base / PROFILES_FOLDER / folder if folder else base
+
+
 def config_dir() -> Path:
-    """The settings folder: $VOICE_GUIDE_CONFIG_DIR, or the platform's per-user config folder."""
+    """The settings folder: $VOICE_GUIDE_CONFIG_DIR, or the platform's per-user config folder (and
+    the profile's own folder inside it)."""
     override = os.environ.get(CONFIG_ENV)
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    base = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return in_profile(base)
 
 
 def settings_path() -> Path:
     return config_dir() / SETTINGS_FILE
 
 
-# --- reading YAML with line numbers (shared with memory.py) -----------------------------------
+# --- reading the file -------------------------------------------------------------------------
 
 
 def _read_fields(data: dict, lines: dict[str, int]) -> tuple[dict[str, Any], list[str]]:
@@ -219,35 +256,41 @@ def _read_fields(data: dict, lines: dict[str, int]) -> tuple[dict[str, Any], lis
     return good, problems
 
 
-def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """The saved settings, or the standard ones; never raises. The notice says what could not be used."""
-    path = path or settings_path()
+def _read_file(path: Path) -> tuple[dict[str, Any], list[str], str | None]:
+    """The file's good values, its bad ones described, and why none could be read (or None)."""
     try:
         data, lines = read_yaml(path)
     except FileNotFoundError:
-        return Settings(), None
+        return {}, [], None
     except (OSError, UnicodeError, yaml.YAMLError) as exc:
-        return Settings(), (
-            f"Your saved settings could not be read ({path.name}, {read_problem(exc)}). "
-            f"Using the standard settings; {_KEEP_FILE}"
-        )
+        return {}, [], f", {read_problem(exc)}"
     if data is None:  # an empty file holds no choices, which is not an error
-        return Settings(), None
+        return {}, [], None
     if not isinstance(data, dict):
+        return {}, [], ": it is not a list of settings"
+    return (*_read_fields(data, lines), None)
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """The saved settings, or the standard ones; never raises. The notice says what could not be used."""
+    path = path or settings_path()
+    good, problems, unreadable = _read_file(path)
+    if unreadable:
         return Settings(), (
-            f"Your saved settings could not be read ({path.name}: it is not a list of settings). "
+            f"Your saved settings could not be read ({path.name}{unreadable}). "
             f"Using the standard settings; {_KEEP_FILE}"
         )
-    good, problems = _read_fields(data, lines)
     if not problems:
         return Settings(**good), None
+    listed = "; ".join(problems[:_SHOWN_PROBLEMS])
+    if len(problems) > _SHOWN_PROBLEMS:
+        listed += f"; and {len(problems) - _SHOWN_PROBLEMS:,} more"
     if not good:
         return Settings(), (
-            f"Your saved settings could not be read ({path.name}, {'; '.join(problems)}). "
-            f"Using the standard settings; {_KEEP_FILE}"
+            f"Your saved settings could not be read ({path.name}, {listed}). Using the standard settings; {_KEEP_FILE}"
         )
     return Settings(**good), (
-        f"Some of your saved settings could not be read ({path.name}, {'; '.join(problems)}). "
+        f"Some of your saved settings could not be read ({path.name}, {listed}). "
         f"Those use the standard value and the rest are kept; {_KEEP_FILE}"
     )
 
@@ -255,15 +298,28 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 # --- saving -----------------------------------------------------------------------------------
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> str | None:
-    """Save settings to YAML; never raises. Returns a plain notice when they could not be saved."""
+def save_settings(settings: Settings, path: Path | None = None, before: Settings | None = None) -> str | None:
+    """Save settings to YAML; never raises. Returns a plain notice when they could not be saved.
+
+    With `before` (the settings as loaded or last saved), only the settings that changed since
+    are written, over the file as it is now: what a caregiver (`voice-guide settings`) or another
+    guide saved meanwhile is kept. Without it every setting is written. A damaged file is kept
+    aside (settings.damaged.yaml), never overwritten."""
     path = path or settings_path()
-    values = {f.name: getattr(settings, f.name) for f in fields(Settings)}
-    text = "# voice-guide settings. Change them with: voice-guide settings NAME VALUE\n" + yaml.safe_dump(
-        values, sort_keys=False, allow_unicode=True
-    )
+    names = [f.name for f in fields(Settings)]
+    changed = {n: getattr(settings, n) for n in names if before is None or getattr(settings, n) != getattr(before, n)}
+    if not changed:
+        return None
     try:
-        write_atomic(path, text)
+        with locked(path):  # read, merge and write in one turn: another guide waits
+            kept, problems, unreadable = _read_file(path)
+            values = {**(kept if before is not None else {}), **changed}
+            text = "# voice-guide settings. Change them with: voice-guide settings NAME VALUE\n" + yaml.safe_dump(
+                {n: values[n] for n in names if n in values}, sort_keys=False, allow_unicode=True
+            )
+            if problems or unreadable:
+                keep_aside(path)
+            write_atomic(path, text)
     except OSError as exc:
         reason = write_problem(exc).replace("the folder", "the settings folder")
         return f"Your settings could not be saved ({reason}): they will last until the guide is closed."

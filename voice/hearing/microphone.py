@@ -3,7 +3,7 @@ calibration, listening with a timeout and phrase limit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 import speech_recognition as sr
 
@@ -77,7 +77,7 @@ class Microphone:
             loudest = max(loudest, rms(block))
         return loudest
 
-    def phrase(self, timeout: float, limit: float) -> Iterator[bytes]:
+    def phrase(self, timeout: float, limit: float) -> Generator[bytes, None, None]:
         """Yield the audio of the next utterance piece by piece; nothing if none starts in time.
 
         The caller may stop early (a complete request heard): closing the generator ends it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -15,14 +16,13 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from ..errors import GuideError
+from ..errors import ModelError
+from ..yamlfile import write_problem
+from .modelzip import check_space, unzip
 
 PROJECT_MODELS = Path(__file__).resolve().parent.parent / "models"
 SMALL_ENGLISH = "vosk-model-small-en-us-0.15"
-
-
-class ModelError(GuideError):
-    """A model that is missing, incomplete or corrupt."""
+_SCRATCH = ".installing-"  # + pid: whose it is, so a killed install's folder can be cleared
 
 
 @dataclass(frozen=True)
@@ -110,44 +110,86 @@ def find_vosk_model(model: str | None = None, english_only: bool = True) -> Vosk
 
 
 def install(source: str | Path, dest_dir: Path | None = None) -> Path:
-    """Install a model from a zip file or a folder (e.g. copied from a USB stick)."""
+    """Install a model from a zip file or a folder (e.g. copied from a USB stick).
+
+    Everything is checked before anything is unpacked (names, sizes, the free space); it is
+    unpacked into a hidden folder beside the target and renamed into place only when whole, so a
+    full disk, a damaged zip or a killed install never leaves half a model behind."""
     source = Path(source)
     dest_dir = dest_dir or user_models_dir()
-    if not source.exists():
-        raise ModelError(f"{source} was not found. Give the path of the model's .zip file or folder.")
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dest_dir, prefix=".installing-") as scratch:
-        if source.is_dir():
-            root = source
-        elif zipfile.is_zipfile(source):
-            root = _unzip(source, Path(scratch))
-        else:
-            raise ModelError(f"{source} is neither a model folder nor a .zip file.")
-        problem = problem_with(root)
+    try:
+        mode = source.stat().st_mode
+    except FileNotFoundError:
+        raise ModelError(f"{source} was not found. Give the path of the model's .zip file or folder.") from None
+    except OSError as exc:
+        raise ModelError(f"{source} cannot be read ({exc.strerror}).") from None
+    # Only a folder or a regular file: opening a FIFO or a device would wait forever.
+    if not (stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and zipfile.is_zipfile(source))):
+        raise ModelError(f"{source} is neither a model folder nor a .zip file.")
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        clear_stale(dest_dir)
+        with tempfile.TemporaryDirectory(dir=dest_dir, prefix=f"{_SCRATCH}{os.getpid()}-") as scratch:
+            return _install(source, stat.S_ISDIR(mode), dest_dir, Path(scratch))
+    except OSError as exc:
+        reason = write_problem(exc)
+        fix = "free some space or choose" if reason == "the disk is full" else "choose"
+        raise ModelError(
+            f"The model could not be installed in {dest_dir} ({reason}). Nothing was installed; "
+            f"{fix} another folder with --to, then try again."
+        ) from None
+
+
+def _install(source: Path, is_folder: bool, dest_dir: Path, scratch: Path) -> Path:
+    if is_folder:
+        problem = problem_with(source)
         if problem:
             raise ModelError(f"{source} is not a whole Vosk model: it {problem}. Download or copy it again.")
-        name = source.stem if root == Path(scratch) else root.name
-        target = dest_dir / name
-        if target.exists():
-            raise ModelError(f"A model called {root.name} is already installed at {target}.")
-        if source.is_dir():
-            shutil.copytree(root, target)
-        else:
-            shutil.move(str(root), target)
+        link = next((p for p in source.rglob("*") if p.is_symlink() and p.is_dir()), None)
+        if link is not None:  # copying would follow it, maybe round in a loop, maybe off the stick
+            raise ModelError(
+                f"{source} has a link ({link.relative_to(source)}) where a folder should be; not installed."
+            )
+        check_space(source, _folder_size(source), dest_dir)
+        root = scratch / source.name
+        shutil.copytree(source, root)
+    else:
+        root = unzip(source, scratch, dest_dir)
+    problem = problem_with(root)
+    if problem:
+        raise ModelError(f"{source} is not a whole Vosk model: it {problem}. Download or copy it again.")
+    name = source.stem if root == scratch else root.name
+    target = dest_dir / name
+    if os.path.lexists(target):
+        raise ModelError(f"A model called {name} is already installed at {target}.")
+    if root == scratch:  # the zip held the model's files without a folder around them
+        root = scratch / name
+        os.mkdir(root)
+        for entry in list(scratch.iterdir()):
+            if entry != root:
+                os.rename(entry, root / entry.name)
+    os.rename(root, target)  # the same disk: the whole model appears at once
     return target
 
 
-def _unzip(path: Path, into: Path) -> Path:
+def clear_stale(dest_dir: Path) -> None:
+    """Remove hidden folders that installs left when they were killed (their process is gone)."""
+    for entry in dest_dir.glob(f"{_SCRATCH}*"):
+        pid = entry.name[len(_SCRATCH) :].split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue  # another install is running now
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
     try:
-        with zipfile.ZipFile(path) as archive:
-            bad = archive.testzip()
-            if bad:
-                raise ModelError(f"{path} is damaged ({bad} is corrupt). Download or copy it again.")
-            for member in archive.namelist():  # never write outside the scratch folder
-                if member.startswith("/") or ".." in Path(member).parts:
-                    raise ModelError(f"{path} has an unsafe file name ({member}); not installed.")
-            archive.extractall(into)
-    except zipfile.BadZipFile as exc:
-        raise ModelError(f"{path} is damaged ({exc}). Download or copy it again.") from None
-    entries = [p for p in into.iterdir() if not p.name.startswith(".")]
-    return entries[0] if len(entries) == 1 and entries[0].is_dir() else into
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())

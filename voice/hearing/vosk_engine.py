@@ -7,6 +7,7 @@ from pathlib import Path
 
 import vosk
 
+from ..quiet import quiet_stderr
 from ..types import SAMPLE_RATE, Phrases, Transcript
 from .models import ModelError
 
@@ -52,7 +53,8 @@ class VoskRecognizer:
 
     def __init__(self, model_path: Path, phrases: Phrases | list[str] | None = None, grammar: bool = True) -> None:
         try:
-            self.model = vosk.Model(str(model_path))
+            with quiet_stderr():  # a damaged model makes Kaldi print its whole usage (70 lines)
+                self.model = vosk.Model(str(model_path))
         except Exception:  # Vosk raises a bare Exception("Failed to create a model")
             raise ModelError(
                 f"The speech model in {model_path} could not be loaded: it is damaged or "

@@ -1,8 +1,10 @@
-"""Keys for everything: single key presses, read without Enter, become action names on a queue.
+"""Keys for everything: single key presses, read without Enter, become actions on a queue.
 
 People who cannot see the screen need every action on one easy key, with no typing and no Enter.
 A background thread reads the terminal in cbreak mode (no line editing, no echo; Ctrl-C still works)
 and the saved terminal settings are always put back: by stop(), and by atexit if the program crashes.
+With no microphone the keys still work, and the same reader takes typed lines too (`typing`: see
+line_editor.py and the rules in voice/conversation/keymap.py).
 Unix only: where termios is missing, or the input is not a terminal, start() returns False.
 """
 
@@ -21,6 +23,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..conversation.keymap import ESC, KEYS
+from ..types import Heard
+from .line_editor import LineEditor
 
 try:
     import termios
@@ -41,12 +45,23 @@ _ACTIONS.update({seq.upper(): action for seq, action in list(_ACTIONS.items()) i
 
 
 class KeyReader:
-    """Reads key presses from a terminal in a daemon thread and puts action names on `actions`."""
+    """Reads key presses from a terminal in a daemon thread and puts them on `events`: a key's
+    action as Heard("key", action); while `typing`, also each line sent with Enter as
+    Heard("said", line), and Heard("end") for Ctrl-D on an empty line."""
 
-    def __init__(self, stream: TextIO | int = sys.stdin, on_action: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO | int = sys.stdin,
+        on_event: Callable[[Heard], None] | None = None,
+        typing: bool = False,
+        echo: TextIO = sys.stdout,
+    ) -> None:
         self.stream = stream
-        self.on_action = on_action
-        self.actions: queue.Queue[str] = queue.Queue()
+        self.on_event = on_event  # e.g. to silence the guide at once, before the event is taken
+        self.typing = typing  # may change while reading: the microphone can stop working
+        self.events: queue.Queue[Heard] = queue.Queue()
+        self.echo = echo
+        self._editor = LineEditor(self._write)
         self._fd: int | None = None
         self._saved: list | None = None
         self._pending = b""
@@ -85,7 +100,7 @@ class KeyReader:
             return True
 
     def stop(self) -> None:
-        """Stop reading and put the terminal back as it was; safe to call twice, or from on_action."""
+        """Stop reading and put the terminal back as it was; safe to call twice, or from on_event."""
         self._halt.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -104,8 +119,14 @@ class KeyReader:
             with contextlib.suppress(termios.error, OSError):
                 termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
+    def _write(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the terminal went away
+            self.echo.write(text)
+            self.echo.flush()
+
     def _byte(self, timeout: float) -> bytes | None:
         """The next input byte, or None if none came within `timeout` seconds."""
+        assert self._fd is not None
         if not self._pending:
             ready, _, _ = select.select([self._fd], [], [], timeout)
             if not ready:
@@ -138,20 +159,35 @@ class KeyReader:
                 return _ACTIONS.get(ESC + intro + byte)
         return None
 
+    def _event(self, byte: bytes) -> Heard | None:
+        """What one key press (starting with `byte`) means: arrows and Esc act at once always;
+        other keys act at once unless a line is being typed (see keymap.py)."""
+        if byte == ESC:
+            action = self._escape()
+            if action and self.typing:
+                self._editor.interrupt()
+            return Heard("key", action) if action else None
+        if self.typing:
+            return self._editor.feed(byte)
+        action = _ACTIONS.get(byte)
+        return Heard("key", action) if action else None
+
     def _run(self) -> None:
         try:
             while not self._halt.is_set():
                 byte = self._byte(_POLL)
                 if byte is None:
                     continue
-                action = self._escape() if byte == ESC else _ACTIONS.get(byte)
-                if action is None or self._halt.is_set():
+                event = self._event(byte)
+                if event is None or self._halt.is_set():
                     continue
-                self.actions.put(action)
-                if self.on_action is not None:
+                self.events.put(event)
+                if self.on_event is not None:
                     try:
-                        self.on_action(action)
+                        self.on_event(event)
                     except Exception:  # a bad callback must not silence the keyboard
-                        log.exception("key action %r failed", action)
+                        log.exception("key event %r failed", event)
         except (EOFError, OSError, ValueError):  # the terminal went away
             log.debug("key reader stopped: terminal closed")
+            if self.typing:
+                self.events.put(Heard("end"))  # nothing more can be typed: as at the end of a file

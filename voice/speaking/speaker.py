@@ -15,6 +15,8 @@ from .synthesis import Synthesizer, sentences
 class Silent:
     """No audio output: the captions are all there is."""
 
+    first_audio_at: float | None = None  # nothing is ever played
+    now_playing = ""
     spoken_chars = 0
 
     def speak(self, text: str, style: VoiceStyle, stop: threading.Event | None = None) -> bool:

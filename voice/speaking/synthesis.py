@@ -43,7 +43,7 @@ class Synthesizer:
             driver.print = lambda *args, **kwargs: None
         self._applied: tuple[int, float, str] | None = None
         self._default_voice = self.engine.getProperty("voice")
-        self._folder = tempfile.TemporaryDirectory(prefix="voice-guide-")
+        self._folder = private_folder()
 
     def _apply(self, style: VoiceStyle) -> None:
         wanted = (style.rate, style.volume, style.voice)
@@ -78,3 +78,16 @@ class Synthesizer:
                 return Audio(wav.readframes(wav.getnframes()), wav.getframerate())
         except (OSError, EOFError, wave.Error):
             return None
+        finally:
+            if os.path.exists(path):
+                os.remove(path)  # a health answer is not left on disk, even if the guide is killed
+
+
+def private_folder() -> tempfile.TemporaryDirectory:
+    """A folder only this user can open (0700), in the per-user runtime folder when there is one
+    (a tmpfs emptied at logout), removed when the guide ends (on SIGTERM and SIGHUP too: app/ending)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    place = runtime if runtime and os.path.isdir(runtime) and os.access(runtime, os.W_OK) else None
+    folder = tempfile.TemporaryDirectory(prefix="voice-guide-", dir=place)
+    os.chmod(folder.name, 0o700)  # mkdtemp's mode already; said here because it matters
+    return folder

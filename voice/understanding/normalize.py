@@ -73,14 +73,30 @@ _LETTER_NAMES = {
 }
 
 
-def number_words(n: int) -> str:
+# What is routed of one utterance: a long spoken question is about 40 words (250 characters).
+# Routing grows with the square of its length (a pasted page took 21 s), so only the start of
+# a longer text is understood.
+MAX_HEARD_CHARS = 400
+
+
+def number_words(n: int | str) -> str:
     """12 -> 'twelve', 45 -> 'forty five'; larger numbers are read digit by digit."""
+    digits = str(n).lstrip("0") or "0"  # a string: int() refuses more than 4,300 digits
+    if len(digits) > 2:
+        return " ".join(_ONES[int(d)] for d in digits)
+    n = int(digits)
     if n < 20:
         return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + ("" if ones == 0 else " " + _ONES[ones])
-    return " ".join(_ONES[int(d)] for d in str(n))
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] + ("" if ones == 0 else " " + _ONES[ones])
+
+
+def capped(text: str, limit: int = MAX_HEARD_CHARS) -> str:
+    """The start of `text`, at most `limit` characters and cut between words: what is routed."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    return cut[: cut.rfind(" ")] if " " in cut.strip() else cut[:limit]
 
 
 def tokens(text: str) -> list[str]:
@@ -95,7 +111,7 @@ def tokens(text: str) -> list[str]:
         word = _SPELLINGS.get(word, word)
         for part in word.split():
             if part.isdigit():
-                words.extend(number_words(int(part)).split())
+                words.extend(number_words(part).split())
             elif part:
                 words.append(part)
     return _join_letters(words)

@@ -15,6 +15,7 @@ from ..content.pack import Pack
 from ..errors import GuideError
 from ..types import Phrases
 from .normalize import normalize, tokens
+from .safety_data import heard_phrases
 
 COMMANDS_FILE = Path(__file__).parent / "commands.yaml"
 
@@ -118,11 +119,14 @@ def guide_phrases(pack: Pack, frames: bool = True) -> list[str]:
 def recognizer_phrases(pack: Pack, extra: tuple[str, ...] = ()) -> Phrases:
     """What a recogniser for this pack should expect to hear; `extra`: phrases besides the
     guide's own (the wake phrase)."""
+    # Emergency sentences too (safety.yaml `hear`): a recogniser that cannot hear "call an
+    # ambulance" would turn it into some request of the guide's.
+    emergencies = heard_phrases()
     return Phrases(
-        commands=tuple(p for ps in load_commands().values() for p in ps),
+        commands=tuple(dict.fromkeys([*(p for ps in load_commands().values() for p in ps), *emergencies])),
         names=tuple(p for ps in target_phrases(pack).values() for p in ps),
         leads=LEADS,
         tails=TAILS,
-        whole=tuple(guide_phrases(pack)),
+        whole=tuple(dict.fromkeys([*guide_phrases(pack), *emergencies])),
         extra=tuple(extra),
     )
