@@ -232,7 +232,8 @@ def print_table(result: dict) -> None:
         statistics.median(v) for c in conditions if (v := [t["voice_after_s"] for t in c["trials"] if t["reading"]])
     ]
     if stops:
-        print(f"(stop latency medians per condition: {', '.join(f'{s * 1000:.0f} ms' for s in stops)}; target 300 ms)")
+        medians = ", ".join(f"{s * 1000:.0f} ms" for s in stops)
+        print(f"(stop or Esc to the voice's end, medians per condition: {medians}; target 300 ms)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -81,8 +81,8 @@ class Track:
             return np.frombuffer(bytes(self.data[a * 2 : b * 2]), dtype="<i2")
 
     def at(self, t: float) -> int:
-        """The sample being captured at monotonic time t."""
-        return max(0, int(round((t - self.anchor) * RATE)))
+        """The sample being captured at monotonic time t (0 before anything is recorded)."""
+        return max(0, int(round((t - self.anchor) * RATE))) if self.ready else 0
 
     def time(self, sample: int) -> float:
         return self.anchor + sample / RATE
