@@ -16,22 +16,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-TURNS = [
-    "what is sciatica",
-    "next",
-    "back",
-    "repeat",
-    "help",
-    "tell me about herniated disc",
-    "remember this",
-    "go to my bookmark",
-    "faster",
-    "what causes leg pain",
-    "blah blah",
-    "tell me about pregnancy",
-    "remember this",
-]
+import yaml
+
+# The same turns as the soak test.
+TURNS = yaml.safe_load((Path(__file__).resolve().parents[1] / "tests" / "chat_soak.yaml").read_text(encoding="utf-8"))
 
 
 def measure(args: list[str], stdin: str) -> tuple[float, float, int]:

@@ -529,21 +529,7 @@ def test_a_killed_installs_folder_is_cleared_by_the_next(tmp_path: Path) -> None
 
 # --- checks that already held: kept -------------------------------------------------------------
 
-TURNS = [
-    "what is sciatica",
-    "next",
-    "back",
-    "repeat",
-    "help",
-    "tell me about herniated disc",
-    "remember this",
-    "go to my bookmark",
-    "faster",
-    "what causes leg pain",
-    "blah blah",
-    "tell me about pregnancy",
-    "remember this",
-]
+TURNS = yaml.safe_load((Path(__file__).with_name("chat_soak.yaml")).read_text(encoding="utf-8"))
 
 
 def _chat(turns: int) -> Ran:
