@@ -27,6 +27,9 @@ class Transcript:
     text: str
     confidence: float  # the engine's own 0..1 estimate
     engine: str
+    # Heard, but most likely not said to the guide (room talk, television, its own voice): the
+    # text is only the engine's best guess, and the guide does not act on it.
+    rejected: bool = False
 
 
 @dataclass(frozen=True)
