@@ -9,7 +9,10 @@ of every utterance: 1 if it is the meant one, else 0), fitted by Newton's method
 ridge penalty. The threshold is then the one that gets most development utterances right
 through the router's whole decision (answer, ask which, or decline).
 
-Run: PYTHONPATH=. .venv/bin/python scripts/fit_router.py [--dry-run]
+--cv K: instead, K-fold cross-validation on the development data (fit and threshold on K-1
+folds, judged on the last): how well a change of features generalises, without the held-out split.
+
+Run: PYTHONPATH=. .venv/bin/python scripts/fit_router.py [--dry-run] [--cv 5]
 """
 
 from __future__ import annotations
@@ -39,15 +42,22 @@ def development(path: Path) -> list[tuple[str, str]]:
 
 
 def design(router: Router, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = [], []
-    for text, expect in rows:
+    x, y, _ = _design(router, rows)
+    return x, y
+
+
+def _design(router: Router, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The evidence of every candidate, whether it is meant, and which row it came from."""
+    xs, ys, at = [], [], []
+    for row, (text, expect) in enumerate(rows):
         said = Said.of(text, router.index)
         for number, features in evidence(said, router.index).items():
             xs.append([1.0, *features])
             # "a|b": it is one of two, and either is as likely (the guide should ask which).
             meant = expect.split("|")
             ys.append(float(router.index.owners[number].id in meant) / len(meant))
-    return np.array(xs), np.array(ys)
+            at.append(row)
+    return np.array(xs), np.array(ys), np.array(at, dtype=np.int64)
 
 
 def fit(x: np.ndarray, y: np.ndarray, steps: int = 50) -> np.ndarray:
@@ -71,7 +81,7 @@ def _right(request, expect: str) -> bool:
     return is_right(request, expect)
 
 
-def choose_threshold(router: Router, rows: list[tuple[str, str]], w: np.ndarray) -> float:
+def choose_threshold(router: Router, rows: list[tuple[str, str]], w: np.ndarray, quiet: bool = False) -> float:
     router.model = Model(tuple(w[1:]), float(w[0]), 0.5)
     ranked = [(router.ranked(text), expect) for text, expect in rows]
     best, chosen = -1, 0.5
@@ -79,17 +89,43 @@ def choose_threshold(router: Router, rows: list[tuple[str, str]], w: np.ndarray)
         right = sum(_right(router.decide(s.heard, r, threshold), e) for (s, r), e in ranked)
         if right > best:
             best, chosen = right, float(threshold)
-    print(f"threshold {chosen:.2f}: {best} of {len(rows)} development utterances right")
+    if not quiet:
+        print(f"threshold {chosen:.2f}: {best} of {len(rows)} development utterances right")
     return chosen
+
+
+def cross_validate(router: Router, rows: list[tuple[str, str]], folds: int) -> None:
+    """Share right of each development utterance when it took no part in the fit."""
+    x, y, at = _design(router, rows)
+    fold = np.random.default_rng(11).permutation(len(rows)) % folds
+    right = np.zeros(len(rows), dtype=bool)
+    for k in range(folds):
+        train = [r for n, r in enumerate(rows) if fold[n] != k]
+        w = fit(x[fold[at] != k], y[fold[at] != k])
+        threshold = choose_threshold(router, train, w, quiet=True)
+        for n, (text, expect) in enumerate(rows):
+            if fold[n] == k:
+                said, ranked = router.ranked(text)
+                right[n] = _right(router.decide(said.heard, ranked, threshold), expect)
+    print(f"{folds}-fold cross-validated: {right.mean():.1%} of {len(rows)} development utterances right")
+    sets = [name for name in TYPED_SETS for _ in load_set(find_pack(None), name, "dev")]
+    for name in TYPED_SETS:
+        mask = np.array([s == name for s in sets] + [False] * (len(rows) - len(sets)))
+        print(f"  {name:18} {right[mask].mean():.1%} of {mask.sum()}")
+    print(f"  {'pack tests':18} {right[len(sets) :].mean():.1%} of {len(rows) - len(sets)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="print the model, do not write it")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation only")
     args = parser.parse_args()
     path = find_pack(None)
     router = Router(load_pack(path), Model((0.0,) * len(NAMES), 0.0, 0.5))  # refitted here
     rows = development(path)
+    if args.cv:
+        cross_validate(router, rows, args.cv)
+        return
     x, y = design(router, rows)
     w = fit(x, y)
     threshold = choose_threshold(router, rows, w)
