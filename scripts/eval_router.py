@@ -4,7 +4,8 @@
 Prints, per set and split, the share right; precision and recall per intent; and a
 reliability table (of the answers given with a confidence in each band, how many were right).
 Misses are listed for the development split only: the held-out split is for measuring, never
-for tuning (--heldout-misses lists them too, for the closing report only).
+for tuning (--heldout-misses lists them too, for the closing report only). With --heldout, the
+fresh set (typed_fresh.yaml, written blind later, never tuned on) is measured too, never listed.
 
 Run: PYTHONPATH=. .venv/bin/python scripts/eval_router.py [--pack NAME] [--misses] [--heldout] [--heldout-misses]
 """
@@ -20,6 +21,9 @@ from voice.content.pack import find_pack, load_pack
 from voice.understanding.router import Request, Router
 
 BANDS = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
+# A set written blind later, in one file (in scope, negatives and safety together): never tuned
+# on, never listed, only measured (with --heldout).
+FRESH = "typed_fresh"
 
 
 def said_as(request: Request) -> str:
@@ -55,6 +59,29 @@ def reliability(results: list[tuple[str, Request]]) -> None:
             print(f"{low:5.2f}-{min(high, 1):4.2f} {len(band):8} {right:6.2f} {mean:9.2f}")
 
 
+def fresh(router: Router, path, everything: dict[str, list[tuple[str, Request]]]) -> None:
+    """The never-tuned fresh set, split as the other sets are: in scope, negatives, safety."""
+    entries = load_set(path, FRESH)
+    if not entries:
+        return
+    results = [(e, router.route(e.say)) for e in entries]
+    everything["fresh"] = [(e.expect, r) for e, r in results]
+    parts = {
+        "in scope": [(e, r) for e, r in results if e.expect != "unknown" and e.expect not in SAFETY],
+        "negatives": [(e, r) for e, r in results if e.expect == "unknown"],
+        "safety": [(e, r) for e, r in results if e.expect in SAFETY],
+    }
+    for part, rows in parts.items():
+        if rows:
+            right = sum(is_right(r, e.expect) for e, r in rows) / len(rows)
+            extra = ""
+            if part == "in scope":
+                own = [(e, r) for e, r in rows if not router.verbatim(e.say)]
+                share = sum(is_right(r, e.expect) for e, r in own) / len(own) if own else float("nan")
+                extra = f"  (paraphrases: {share:.1%} of {len(own)})"
+            print(f"{FRESH + ' ' + part:22} {'fresh':8} {right:7.1%} {len(rows):4}{extra}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pack", default=None)
@@ -88,6 +115,8 @@ def main() -> None:
                 for e, r in results:
                     if not is_right(r, e.expect):
                         print(f"    '{e.say}': want {e.expect}, got {said_as(r)} ({r.confidence})")
+    if args.heldout or args.heldout_misses:
+        fresh(router, path, everything)
     tests = load_tests(pack_tests_path(path))
     results = [(u, router.route(u.say)) for u in tests.utterances]
     right = sum(request_matches(r, u.expect, u.choices) for u, r in results)
