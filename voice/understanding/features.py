@@ -167,5 +167,5 @@ def evidence(said: Said, index: Index, shape: bool = True) -> dict[int, list[flo
     fits = sorted(((f[at], n) for n, f in out.items()), reverse=True)
     for number, features in out.items():
         other = next((fit for fit, n in fits if n != number), 0.0)
-        features[NAMES.index("margin")] = features[at] - other
+        features[NAMES.index("margin")] = (features[at] - other) * features[NAMES.index("explained")]
     return out

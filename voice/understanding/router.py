@@ -67,9 +67,15 @@ class Router:
         return self.decide(said.heard, ranked, self.model.threshold, choices)
 
     def decide(
-        self, heard: str, ranked: list[tuple[float, str, str]], threshold: float, choices: tuple[str, ...] = ()
+        self,
+        heard: str,
+        ranked: list[tuple[float, str, str]],
+        threshold: float,
+        choices: tuple[str, ...] = (),
+        ratio: float | None = None,
     ) -> Request:
-        """The one decision rule, on meanings ranked by probability."""
+        """The one decision rule, on meanings ranked by probability (`ratio`: the model's, unless given)."""
+        ratio = self.model.ratio if ratio is None else ratio
         if not ranked:
             return Request("unknown", heard)
         best, meaning, kind = ranked[0]
@@ -83,8 +89,8 @@ class Router:
         if len(targets) == 2 and targets[0][2] == targets[1][2]:
             (first, one, _), (second, other, _) = targets
             # Two sections or two items each likely, or likely only together: ask which.
-            # (the other is nearly as likely: within the same margin the threshold leaves, 1 - T)
-            both = one == meaning and kind != "command" and second >= threshold and second >= first * (1 - threshold)
+            # (the other is nearly as likely: at least the fitted share of the first)
+            both = one == meaning and kind != "command" and second >= threshold and second >= first * ratio
             together = best < threshold <= first + second
             if both or together:
                 # Offered in reading order, so "the first one" is the one the guide names first.
