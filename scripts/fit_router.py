@@ -105,15 +105,21 @@ def choose_threshold(
     router: Router, rows: list[tuple[str, str]], w: np.ndarray, quiet: bool = False
 ) -> tuple[float, float]:
     """The threshold, and the share of the best a second meaning needs to be asked about, that
-    get most development utterances right (the lowest such threshold, the highest such share)."""
+    get most development utterances right: the highest such share, and the middle of the
+    thresholds that do as well with it (the edge of that range is where the data run out)."""
     router.model = Model(tuple(w[1:]), float(w[0]), 0.5, 0.5)
     ranked = [(router.ranked(text), expect) for text, expect in rows]
-    best, chosen = -1, (0.5, 0.5)
-    for threshold in np.arange(0.05, 0.96, 0.01):
-        for ratio in np.arange(0.95, 0.29, -0.05):
-            right = sum(_right(router.decide(s.heard, r, threshold, ratio=ratio), e) for (s, r), e in ranked)
-            if right > best:
-                best, chosen = right, (float(threshold), float(ratio))
+    thresholds, ratios = np.arange(0.05, 0.96, 0.01), np.arange(0.95, 0.29, -0.05)
+    right = np.array(
+        [
+            [sum(_right(router.decide(s.heard, r, t, ratio=q), e) for (s, r), e in ranked) for q in ratios]
+            for t in thresholds
+        ]
+    )
+    best = right.max()
+    column = int(np.flatnonzero((right == best).any(axis=0))[0])
+    plateau = thresholds[right[:, column] == best]
+    chosen = (float(plateau[len(plateau) // 2]), float(ratios[column]))
     if not quiet:
         print(f"threshold {chosen[0]:.2f}, ratio {chosen[1]:.2f}: {best} of {len(rows)} development utterances right")
     return chosen
