@@ -137,3 +137,16 @@ def test_a_wrong_template_in_a_pack_names_the_place(pack: Pack) -> None:
     bad = Pack(**{**pack.__dict__, "sections": (broken, *pack.sections[1:])})
     with pytest.raises(GuideError, match=r"about.*what \(is it"):
         Router(bad)
+
+
+@pytest.mark.parametrize(
+    ("said", "target"),
+    [("what are the symtoms", "symptoms"), ("tell me about sciatia", "about"), ("what is a lamintomy", "laminotomy")],
+)
+def test_a_typing_slip_is_read_as_the_guides_word(router: Router, said: str, target: str) -> None:
+    assert router.route(said).target == target
+
+
+def test_a_real_word_is_never_respelt_as_the_guides(router: Router) -> None:
+    # "ear" is one letter from "wear", "lights" near "leads": everyday words stay as they are.
+    assert [router.index.respelt(w) for w in ("ear", "lights", "migraines")] == ["ear", "lights", "migraines"]

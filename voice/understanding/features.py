@@ -58,7 +58,7 @@ class Said:
     @classmethod
     def of(cls, text: str, index: Index) -> Said:
         heard = tokens(text)
-        words = tuple(skipped(heard, index.skip))
+        words = tuple(index.respelt(w) for w in skipped(heard, index.skip))
         return cls(" ".join(heard), words, tuple(lemma(w) for w in words), tuple(information(w) for w in words))
 
 

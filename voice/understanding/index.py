@@ -12,12 +12,20 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from ..content.pack import Pack
 from ..errors import GuideError
 from .normalize import tokens
 from .templates import expand, load_commands, load_questions
 from .words import information, lemma, squash
+
+# A typed word is taken for a slip of one of the guide's words when it is at least this long,
+# rarer than this in everyday English (Zipf 2: once in ten million words), and this alike.
+_TYPO_LENGTH = 5
+_TYPO_ZIPF = 2.0
+_TYPO_RATIO = 85
 
 
 @dataclass
@@ -126,6 +134,11 @@ class Index:
         self.shape = frozenset(lemma(w) for p in self.leads | self.tails for w in p.split())
         self.topic = frozenset(lemma(w) for p in pack.topic_words for w in tokens(p))
         self.known = frozenset().union(*(o.own for o in self.owners)) | self.shape | self.topic
+        # The guide's own spellings, for a typed word that is no word at all ("sciatia").
+        surface = {w for o in self.owners for p in o.phrases for w in p.split()}
+        surface |= {w for text in texts for w in tokens(text)} | {w for p in self.leads | self.tails for w in p.split()}
+        self.spellings = sorted(w for w in surface if len(w) >= _TYPO_LENGTH)
+        self._respelt: dict[str, str] = {}
         for owner in self.owners[: self.targets]:
             owner.mine = owner.own - self.shape
             owner.allowed = owner.own | owner.context | self.shape | self.topic
@@ -200,6 +213,18 @@ class Index:
         weights = np.concatenate([f[1] for f in found])
         said = np.bincount(ids, weights, minlength=len(self._totals)) / self._totals
         return np.maximum.reduceat(said, self._starts)
+
+    def respelt(self, word: str) -> str:
+        """A mistyped word as the guide spells it ("symtoms" -> "symptoms"); any other word as it is.
+        Only a word that everyday English hardly knows is taken for a typing slip, so that a real
+        word is never made into one of the guide's ("ear" stays "ear", not "wear")."""
+        if word not in self._respelt:
+            found = None
+            if len(word) >= _TYPO_LENGTH and zipf_frequency(word, "en") < _TYPO_ZIPF:
+                near = [w for w in self.spellings if abs(len(w) - len(word)) <= 1]
+                found = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=_TYPO_RATIO)
+            self._respelt[word] = found[0] if found else word
+        return self._respelt[word]
 
     def exact(self, key: str) -> set[int]:
         """Owners of a phrase said exactly as a template allows."""
