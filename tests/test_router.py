@@ -1,11 +1,11 @@
 """The router against the blind sets (voice/content/packs/leg_pain.blind/), a second pack on
 another topic, and the issue's examples of requests that only share a word with the guide.
 
-Floors: the issue's targets are 97% right on held-out typed requests, 95% on paraphrases and
-98% of negatives declined. The router does not reach them yet on the held-out split (measured:
-87.9% typed, 80.2% paraphrases, 95.0% negatives; scripts/eval_router.py --heldout), so the
-held-out floors sit below what it reaches, with a margin for noise, not at the targets. The
-model was fitted on the dev split only (scripts/fit_router.py).
+Floors are the issue's targets: 97% right on typed requests, 95% on paraphrases, 98% of
+negatives declined and of safety questions kept from a section or an item. Where the router
+does not reach a target yet, the test is marked xfail with the target and today's figure
+(scripts/eval_router.py --heldout). The model was fitted on the dev split only
+(scripts/fit_router.py); the held-out split and the fresh set are only measured.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.app.blindsets import TYPED_SETS, is_right, load_set
+from voice.app.blindsets import SAFETY, TYPED_SETS, is_right, load_set
 from voice.app.packtests import load_tests, run_utterances
 from voice.content.pack import Pack, find_pack, load_pack
 from voice.errors import GuideError
@@ -24,20 +24,27 @@ from voice.understanding.vocabulary import command_phrases, recognizer_phrases, 
 PACK_PATH = find_pack(None)
 DEMO = Path(__file__).parent / "packs" / "router_demo.yaml"
 
-# (set, split): floor of the share right (in scope: the meant target or command; negatives:
-# declined; safety questions: never a section or an item).
-FLOORS = {
-    ("typed_in_scope", "dev"): 0.93,
-    ("typed_in_scope", "heldout"): 0.84,  # target 0.97, reached 0.879
-    ("typed_negatives", "dev"): 0.96,
-    ("typed_negatives", "heldout"): 0.91,  # target 0.98, reached 0.950
-    ("typed_safety", "dev"): 0.95,
-    ("typed_safety", "heldout"): 0.95,  # reached 0.984
-}
-PARAPHRASE_FLOOR = 0.75  # held-out requests no template gives word for word: target 0.95, reached 0.802
+# The issue's targets: in scope, the meant target or command; negatives, declined; safety
+# questions, never a section or an item.
+TARGETS = {"typed_in_scope": 0.97, "typed_negatives": 0.98, "typed_safety": 0.98}
+PARAPHRASE_TARGET = 0.95
 
 
-@pytest.mark.parametrize(("name", "split"), sorted(FLOORS))
+def _not_yet(target: float, today: float) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=False, reason=f"target {target:.0%}, today {today:.1%}")
+
+
+SETS = [
+    ("typed_in_scope", "dev"),
+    ("typed_negatives", "dev"),
+    ("typed_safety", "dev"),
+    pytest.param("typed_in_scope", "heldout", marks=_not_yet(0.97, 0.893)),
+    pytest.param("typed_negatives", "heldout", marks=_not_yet(0.98, 0.967)),
+    ("typed_safety", "heldout"),
+]
+
+
+@pytest.mark.parametrize(("name", "split"), SETS)
 def test_blind_sets(router: Router, name: str, split: str) -> None:
     entries = load_set(PACK_PATH, name, split)
     assert len(entries) >= 40
@@ -45,14 +52,38 @@ def test_blind_sets(router: Router, name: str, split: str) -> None:
     misses = [(e, r) for e, r in misses if not is_right(r, e.expect)]
     rate = 1 - len(misses) / len(entries)
     print(f"\n{name} {split}: {rate:.1%} of {len(entries)}")
-    assert rate >= FLOORS[(name, split)], f"{name} {split}: {rate:.1%} right"
+    assert rate >= TARGETS[name], f"{name} {split}: {rate:.1%} right"
 
 
+@_not_yet(PARAPHRASE_TARGET, 0.815)
 def test_heldout_paraphrases(router: Router) -> None:
     entries = [e for e in load_set(PACK_PATH, "typed_in_scope", "heldout") if not router.verbatim(e.say)]
     assert len(entries) >= 40
     rate = sum(is_right(router.route(e.say), e.expect) for e in entries) / len(entries)
-    assert rate >= PARAPHRASE_FLOOR, f"paraphrases: {rate:.1%} right"
+    assert rate >= PARAPHRASE_TARGET, f"paraphrases: {rate:.1%} right"
+
+
+def _fresh(part: str) -> list:
+    entries = load_set(PACK_PATH, "typed_fresh")
+    kinds = {"in scope": lambda e: e.expect != "unknown" and e.expect not in SAFETY}
+    kinds |= {"negatives": lambda e: e.expect == "unknown", "safety": lambda e: e.expect in SAFETY}
+    return [e for e in entries if kinds[part](e)]
+
+
+FRESH = [
+    pytest.param("in scope", 0.97, marks=_not_yet(0.97, 0.936)),
+    pytest.param("negatives", 0.98, marks=_not_yet(0.98, 0.976)),
+    ("safety", 0.98),
+]
+
+
+@pytest.mark.parametrize(("part", "target"), FRESH)
+def test_fresh_set(router: Router, part: str, target: float) -> None:
+    """A set written blind after the router was tuned (typed_fresh.yaml): never tuned on."""
+    entries = _fresh(part)
+    assert len(entries) >= 30
+    rate = sum(is_right(router.route(e.say), e.expect) for e in entries) / len(entries)
+    assert rate >= target, f"fresh {part}: {rate:.1%} right"
 
 
 @pytest.mark.parametrize(
