@@ -1,0 +1,117 @@
+"""The blind spoken sets heard as the app hears them: rendered in a voice and a room, decoded by
+the recogniser the app builds, and the transcript routed by the guide's router and answered by
+its session. Shared by scripts/bench_hearing.py and tests/test_spoken_blind.py."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tests.support.voices import Voice, render
+from voice.app.blindsets import load_set
+from voice.app.packtests import request_matches
+from voice.content.pack import Pack
+from voice.conversation.session import Session
+from voice.conversation.settings import Settings
+from voice.hearing.engines import make_recognizer
+from voice.hearing.wav import load_wav
+from voice.types import Recognizer
+from voice.understanding.router import Router
+from voice.understanding.vocabulary import recognizer_phrases
+
+SPLITS = ("dev", "heldout", "fresh")
+KINDS = ("in_scope", "not_for_me", "emergency")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    say: str
+    expect: str  # a section, item or command id; unknown; or emergency
+    split: str  # dev, heldout, or fresh (the fresh set, whatever its own split says: never tuned on)
+
+    @property
+    def kind(self) -> str:
+        if self.expect == "unknown":
+            return "not_for_me"
+        return "emergency" if self.expect == "emergency" else "in_scope"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    voice: str
+    condition: str
+    say: str
+    expect: str
+    split: str
+    kind: str
+    heard: str  # the recogniser's transcript
+    rejected: bool  # the recogniser said it was not for the guide
+    routed: str  # what the router made of it: an id, a command, or unknown
+    answered: str  # the session's reply intent (what the app would do)
+    right: bool  # in scope: the expected id; not for me: left alone; emergency: answered as one
+    ms: float  # decoding and routing, per utterance
+
+
+def sentences(pack_path: str | Path, splits: Iterable[str] = SPLITS) -> list[Sentence]:
+    """The spoken blind set (dev, heldout), the fresh one when present (all of it as `fresh`),
+    and the emergencies of the typed safety set, to be spoken too."""
+    wanted = set(splits)
+    out = []
+    for name in ("spoken", "typed_safety"):
+        for entry in load_set(pack_path, name):
+            if entry.split in wanted and (name == "spoken" or entry.expect == "emergency"):
+                out.append(Sentence(entry.say, entry.expect, entry.split))
+    if "fresh" in wanted:
+        out += [Sentence(e.say, e.expect, "fresh") for e in load_set(pack_path, "spoken_fresh")]
+    return out
+
+
+class Hearer:
+    """One recogniser, router and pack, built as `voice-guide run` builds them."""
+
+    def __init__(self, pack: Pack, engine: str = "sphinx", model: str | None = None) -> None:
+        self.pack = pack
+        self.router = Router(pack)
+        phrases = recognizer_phrases(pack, (Settings().wake_phrase,))
+        self.recognizer: Recognizer = make_recognizer(phrases, engine, model, notify=lambda _: None)
+
+    def hear(self, sentence: Sentence, voice: Voice, condition: str) -> Outcome:
+        pcm = load_wav(render(sentence.say, voice, condition))
+        start = time.perf_counter()
+        transcript = self.recognizer.transcribe(pcm)
+        request = self.router.route(transcript.text)
+        reply = Session(self.pack, self.router).handle(transcript.text)  # a fresh session, as `listen`
+        ms = (time.perf_counter() - start) * 1000
+        routed = request.target if request.intent in ("section", "item") else request.intent
+        if sentence.kind == "in_scope":
+            right = not transcript.rejected and request_matches(request, sentence.expect)
+        elif sentence.kind == "not_for_me":  # left alone: nothing done, nothing read, no safety line
+            right = transcript.rejected or reply.intent == "unknown"
+        else:
+            right = not transcript.rejected and reply.intent == "emergency"
+        return Outcome(
+            voice.name,
+            condition,
+            sentence.say,
+            sentence.expect,
+            sentence.split,
+            sentence.kind,
+            transcript.text,
+            transcript.rejected,
+            str(routed),
+            str(reply.intent),
+            right,
+            ms,
+        )
+
+
+def share(outcomes: Iterable[Outcome], kind: str, rejected: bool = False) -> tuple[int, int]:
+    """(right, of how many) for one kind; with `rejected`, how many of that kind were rejected."""
+    chosen = [o for o in outcomes if o.kind == kind]
+    return sum(o.rejected if rejected else o.right for o in chosen), len(chosen)
+
+
+def as_dict(outcome: Outcome) -> dict:
+    return asdict(outcome)
