@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.support
 
-from tests.support.hearing import SPLITS, Hearer, Outcome, Sentence, as_dict, sentences, share
+from tests.support.hearing import SPLITS, Hearer, Outcome, Sentence, as_dict, hear_all, sentences, share
 from tests.support.voices import CONDITIONS, SET_ASIDE, TUNED, VOICES, Voice, choose
 from voice.content.pack import find_pack, load_pack
 from voice.errors import GuideError
@@ -42,18 +41,6 @@ TARGETS = (
 )
 BEFORE = "issue 10 measured before: in scope about 75% clean, 55% at 15 dB; not for me left alone about 8%"
 COLUMNS = (("in-scope", "in_scope", False), ("alone", "not_for_me", False), ("kept", "emergency", True))
-
-_hearer: Hearer | None = None
-
-
-def _start(engine: str, model: str | None) -> None:
-    global _hearer
-    _hearer = Hearer(load_pack(find_pack(None)), engine, model)
-
-
-def _hear(task: tuple[Sentence, Voice, str]) -> Outcome:
-    assert _hearer is not None
-    return _hearer.hear(*task)
 
 
 def _limited(found: list[Sentence], limit: int) -> list[Sentence]:
@@ -169,8 +156,7 @@ def main() -> int:
         return _fail(str(exc))
     tasks = [(s, v, c) for v in voices for c in conditions for s in found]
     start = time.perf_counter()
-    with multiprocessing.Pool(args.workers, _start, (args.engine, args.model)) as pool:
-        outcomes = list(pool.imap_unordered(_hear, tasks, chunksize=8))
+    outcomes = hear_all(tasks, args.engine, args.model, args.workers)
     seconds = time.perf_counter() - start
     if args.json:
         for outcome in outcomes:

@@ -4,6 +4,7 @@ its session. Shared by scripts/bench_hearing.py and tests/test_spoken_blind.py."
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 from tests.support.voices import Voice, render
 from voice.app.blindsets import load_set
 from voice.app.packtests import request_matches
-from voice.content.pack import Pack
+from voice.content.pack import Pack, find_pack, load_pack
 from voice.conversation.session import Session
 from voice.conversation.settings import Settings
 from voice.hearing.engines import make_recognizer
@@ -105,6 +106,28 @@ class Hearer:
             right,
             ms,
         )
+
+
+_hearer: Hearer | None = None
+
+
+def _start(engine: str, model: str | None) -> None:
+    global _hearer
+    _hearer = Hearer(load_pack(find_pack(None)), engine, model)
+
+
+def _hear(task: tuple[Sentence, Voice, str]) -> Outcome:
+    assert _hearer is not None
+    return _hearer.hear(*task)
+
+
+def hear_all(
+    tasks: list[tuple[Sentence, Voice, str]], engine: str = "sphinx", model: str | None = None, workers: int = 2
+) -> list[Outcome]:
+    """Every (sentence, voice, condition) heard, by `workers` processes (the machine has 2 cores),
+    each with its own recogniser. The shipped pack, as `voice-guide run` finds it."""
+    with multiprocessing.Pool(max(1, min(2, workers)), _start, (engine, model)) as pool:
+        return list(pool.imap_unordered(_hear, tasks, chunksize=8))
 
 
 def share(outcomes: Iterable[Outcome], kind: str, rejected: bool = False) -> tuple[int, int]:
