@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import yaml
+
 from tests.support.voices import Voice, render
-from voice.app.blindsets import load_set
+from voice.app.blindsets import blind_dir, load_set
 from voice.app.packtests import request_matches
 from voice.content.pack import Pack, find_pack, load_pack
 from voice.conversation.session import Session
@@ -26,17 +28,22 @@ SPLITS = ("dev", "heldout", "fresh")
 KINDS = ("in_scope", "not_for_me", "emergency")
 
 
+NOT_FOR_ME = ("room_talk", "television", "off_topic")
+
+
 @dataclass(frozen=True)
 class Sentence:
     say: str
-    expect: str  # a section, item or command id; unknown; or emergency
+    expect: str  # a section, item or command id; unknown; emergency; or referral (a health question)
     split: str  # dev, heldout, or fresh (the fresh set, whatever its own split says: never tuned on)
+    kind: str  # in_scope, not_for_me (room talk, television, off topic) or emergency
 
-    @property
-    def kind(self) -> str:
-        if self.expect == "unknown":
-            return "not_for_me"
-        return "emergency" if self.expect == "emergency" else "in_scope"
+
+def _kind(entry: dict) -> str:
+    kind = str(entry.get("kind", ""))
+    if kind in NOT_FOR_ME or (not kind and entry["expect"] == "unknown"):
+        return "not_for_me"
+    return "emergency" if entry["expect"] == "emergency" else "in_scope"
 
 
 @dataclass(frozen=True)
@@ -55,17 +62,26 @@ class Outcome:
     ms: float  # decoding and routing, per utterance
 
 
+def _spoken(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [e for e in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(e, dict)]
+
+
 def sentences(pack_path: str | Path, splits: Iterable[str] = SPLITS) -> list[Sentence]:
     """The spoken blind set (dev, heldout), the fresh one when present (all of it as `fresh`),
     and the emergencies of the typed safety set, to be spoken too."""
-    wanted = set(splits)
-    out = []
-    for name in ("spoken", "typed_safety"):
-        for entry in load_set(pack_path, name):
-            if entry.split in wanted and (name == "spoken" or entry.expect == "emergency"):
-                out.append(Sentence(entry.say, entry.expect, entry.split))
+    wanted, folder = set(splits), blind_dir(pack_path)
+    out = [
+        Sentence(str(e["say"]), str(e["expect"]), str(e.get("split", "dev")), _kind(e))
+        for e in _spoken(folder / "spoken.yaml")
+    ]
+    out += [Sentence(e.say, e.expect, e.split, "emergency") for e in load_set(pack_path, "typed_safety")]
+    out = [s for s in out if s.split in wanted and (s.kind != "emergency" or s.expect == "emergency")]
     if "fresh" in wanted:
-        out += [Sentence(e.say, e.expect, "fresh") for e in load_set(pack_path, "spoken_fresh")]
+        out += [
+            Sentence(str(e["say"]), str(e["expect"]), "fresh", _kind(e)) for e in _spoken(folder / "spoken_fresh.yaml")
+        ]
     return out
 
 
@@ -88,8 +104,10 @@ class Hearer:
         routed = request.target if request.intent in ("section", "item") else request.intent
         if sentence.kind == "in_scope":
             right = not transcript.rejected and request_matches(request, sentence.expect)
-        elif sentence.kind == "not_for_me":  # left alone: nothing done, nothing read, no safety line
-            right = transcript.rejected or reply.intent == "unknown"
+        elif sentence.kind == "not_for_me":
+            # Left alone: nothing done, nothing read; a health question the page does not cover
+            # may get the "ask your doctor" line it expects, never a section.
+            right = transcript.rejected or reply.intent in ("unknown", sentence.expect)
         else:
             right = not transcript.rejected and reply.intent == "emergency"
         return Outcome(
