@@ -135,6 +135,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
     parser.add_argument("--json", action="store_true", help="every outcome as JSON lines, then no table")
     parser.add_argument("--misses", action="store_true", help="list the dev split's misses")
+    parser.add_argument("--saved", nargs="+", metavar="FILE", help="print the table of earlier --json runs instead")
     args = parser.parse_args()
     try:
         voices = choose(args.voices, tuple(VOICES))
@@ -147,23 +148,29 @@ def main() -> int:
         return _fail(f"unknown condition or split {', '.join(bad)}; {known}")
     if not voices:
         return _fail("No test voice can speak here: run scripts/setup.sh --test (flite, festival, espeak-ng, sox).")
-    path = find_pack(None)
-    found = _limited(sentences(path, splits), args.limit)
-    splits = [s for s in splits if any(f.split == s for f in found)]  # no fresh set yet: no column
-    try:
-        Hearer(load_pack(path), args.engine, args.model)  # a missing model is said here, once, plainly
-    except GuideError as exc:
-        return _fail(str(exc))
-    tasks = [(s, v, c) for v in voices for c in conditions for s in found]
-    start = time.perf_counter()
-    outcomes = hear_all(tasks, args.engine, args.model, args.workers)
-    seconds = time.perf_counter() - start
+    if args.saved:
+        outcomes = [o for o in _load(args.saved) if o.condition in conditions and o.split in splits]
+        voices = [v for v in voices if any(o.voice == v.name for o in outcomes)]
+        found = list({Sentence(o.say, o.expect, o.split, o.kind): None for o in outcomes})
+        note = f"{len(outcomes)} utterances, saved in {', '.join(args.saved)}"
+    else:
+        path = find_pack(None)
+        found = _limited(sentences(path, splits), args.limit)
+        try:
+            Hearer(load_pack(path), args.engine, args.model)  # a missing model is said here, once, plainly
+        except GuideError as exc:
+            return _fail(str(exc))
+        tasks = [(s, v, c) for v in voices for c in conditions for s in found]
+        start = time.perf_counter()
+        outcomes = hear_all(tasks, args.engine, args.model, args.workers)
+        note = f"{len(tasks)} utterances in {time.perf_counter() - start:.0f} s with {args.workers} workers"
     if args.json:
         for outcome in outcomes:
             print(json.dumps(as_dict(outcome)))
         return 0
-    print(header(args.engine, found, splits))
-    print(f"{len(tasks)} utterances in {seconds:.0f} s with {args.workers} workers\n")
+    splits = [s for s in splits if any(f.split == s for f in found)]  # no fresh set: no column
+    print(header("(saved)" if args.saved else args.engine, found, splits))
+    print(note + "\n")
     print(table(outcomes, voices, conditions, splits))
     if args.misses:
         print("\ndev misses:")
@@ -173,6 +180,10 @@ def main() -> int:
                     f"  {o.kind:10} {o.voice} {o.condition}: '{o.say}' heard as '{o.heard}' -> {o.answered} {o.routed}"
                 )
     return 0
+
+
+def _load(files: list[str]) -> list[Outcome]:
+    return [Outcome(**json.loads(line)) for f in files for line in Path(f).read_text().splitlines() if line.strip()]
 
 
 def _fail(message: str) -> int:
