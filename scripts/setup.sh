@@ -48,8 +48,10 @@ started=$SECONDS
 SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev python3-venv python3-dev gcc libc6-dev)
 # Only the tests: sox and espeak-ng make test speech, PulseAudio null sinks (reached through
 # libasound2-plugins' ALSA device) stand in for a sound card, desktop-file-validate checks the
-# launcher's menu entry.
-TEST_PACKAGES=(sox pulseaudio pulseaudio-utils libasound2-plugins alsa-utils desktop-file-utils)
+# launcher's menu entry; flite and festival (with two of its voices) are the test voices set
+# aside, never tuned on (tests/support/voices.py).
+TEST_PACKAGES=(sox pulseaudio pulseaudio-utils libasound2-plugins alsa-utils desktop-file-utils
+  flite festival festvox-kallpc16k festvox-us-slt-hts)
 want=("${SYSTEM_PACKAGES[@]}")
 [ "$mode" = test ] && want+=("${TEST_PACKAGES[@]}")
 

@@ -1,19 +1,18 @@
 """Spoken test questions made on this machine: espeak-ng speaks them, sox pads them and mixes
-in noise. Used by the round-trip tests and the benchmarks (never by the guide itself)."""
+in noise. Used by the round-trip tests and the benchmarks (never by the guide itself). The
+voices set aside (other engines, other rooms) are in voices.py."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import subprocess
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from voice.hearing.levels import rms
+from tests.support.voices import add_noise
 
 VOICES = ("en-us", "en-gb-x-rp")  # an American and a British voice
 SPEEDS = (140, 175)  # words per minute: unhurried, and espeak's brisk default
@@ -45,11 +44,6 @@ def load_questions(path: str | Path) -> list[tuple[str, str]]:
     return [(str(q["say"]), str(q["expect"])) for q in data["questions"]]
 
 
-def _rms(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return rms(wav.readframes(wav.getnframes()))
-
-
 def speak(text: str, voice: str, speed: int, path: Path, noisy: bool = False, pad: float = 1.0) -> Path:
     """`text` spoken to a 16 kHz mono WAV with `pad` seconds of silence each side (cached)."""
     if path.exists():
@@ -63,34 +57,8 @@ def speak(text: str, voice: str, speed: int, path: Path, noisy: bool = False, pa
     )
     raw.unlink()
     if noisy:
-        # Pink noise at the given signal-to-noise ratio, over the whole recording.
-        noise = path.with_suffix(".noise.wav")
-        with wave.open(str(clean), "rb") as wav:
-            seconds = wav.getnframes() / wav.getframerate()
-        subprocess.run(
-            [
-                "sox",
-                "-n",
-                "-r",
-                "16000",
-                "-c",
-                "1",
-                "-b",
-                "16",
-                str(noise),
-                "synth",
-                f"{seconds:.3f}",
-                "pinknoise",
-                "vol",
-                "0.1",
-            ],
-            check=True,
-        )
-        speech_rms = _rms(clean) * math.sqrt(seconds / max(0.1, seconds - 2 * pad))  # speech part only
-        gain = speech_rms / (10 ** (NOISE_SNR_DB / 20)) / max(1.0, _rms(noise))
-        subprocess.run(["sox", "-m", "-v", "1", str(clean), "-v", f"{gain:.4f}", str(noise), str(path)], check=True)
+        add_noise(clean, path, NOISE_SNR_DB, pad)  # pink noise at the given signal-to-noise ratio
         clean.unlink()
-        noise.unlink()
     return path
 
 
