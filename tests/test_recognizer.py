@@ -86,3 +86,4 @@ def test_a_short_word_in_long_quiet_is_heard_and_a_pause_result_is_kept(pack: Pa
         stream.accept(pcm[piece : piece + 1024])
     # Only quiet came after the pause: the transcript worked out then is the final one.
     assert settled.text == "next" and stream.finish() is settled
+    assert settled.open_text and 0.0 <= settled.confidence <= 1.0  # heard the open way too

@@ -49,7 +49,8 @@ def test_grammar_limits_what_is_heard(korean, korean_question: bytes) -> None:
     transcript = korean.transcribe(korean_question)
     allowed = {w for p in PHRASES for w in p.split()}
     assert transcript.engine == "vosk"
-    assert set(transcript.text.split()) <= allowed, transcript.text
+    assert transcript.text and set(transcript.text.split()) <= allowed, transcript.text
+    assert 0.0 < transcript.confidence <= 1.0
     again = korean.transcribe(korean_question)  # the same recogniser serves the next utterance
     assert again.text == transcript.text
 
@@ -59,6 +60,36 @@ def test_streaming_gives_the_same_result(korean, korean_question: bytes) -> None
     for start in range(0, len(korean_question), 3200):
         stream.accept(korean_question[start : start + 3200])
     assert stream.finish().text == korean.transcribe(korean_question).text
+
+
+def _kaldi(*words: tuple[str, float]) -> str:
+    # Kaldi's result, in the shape Vosk gives it with SetWords(True)
+    result = [{"word": w, "conf": c, "start": n * 0.3, "end": n * 0.3 + 0.3} for n, (w, c) in enumerate(words)]
+    return json.dumps({"result": result, "text": " ".join(w for w, _ in words)})
+
+
+def test_speech_outside_the_grammar_is_not_for_the_guide() -> None:
+    from voice.hearing.vosk_engine import MIN_CONFIDENCE, _Piece, _transcript
+
+    sure = _transcript([_Piece.of(_kaldi(("what", 0.97), ("causes", 0.92), ("leg", 0.9), ("pain", 0.95)))])
+    assert sure.text == "what causes leg pain" and not sure.rejected
+    # Most of it fitted no phrase ("[unk]"): room talk that happens to contain "leg".
+    room = _transcript([_Piece.of(_kaldi(("[unk]", 1.0), ("[unk]", 1.0), ("leg", 0.9), ("[unk]", 1.0)))])
+    assert room.rejected and room.text == "leg"
+    # Every word a guide word, but each only faintly like what was said.
+    faint = _transcript([_Piece.of(_kaldi(("next", MIN_CONFIDENCE - 0.2), ("please", MIN_CONFIDENCE - 0.1)))])
+    assert faint.rejected
+    # The confidence is over every stretch of the utterance, not the last one only.
+    both = _transcript([_Piece.of(_kaldi(("stop", 0.95))), _Piece.of(_kaldi(("[unk]", 1.0), ("[unk]", 1.0)))])
+    assert both.rejected and both.text == "stop"
+    assert not _transcript([_Piece.of(_kaldi())]).rejected  # nothing heard is silence, not talk
+
+
+def test_the_real_model_gives_every_stretch_a_confidence(korean, korean_question: bytes) -> None:
+    # Fed in one go, Kaldi ends a stretch at the pause and the final result is empty: the
+    # transcript must still carry the confidence of what was heard.
+    transcript = korean.transcribe(korean_question + bytes(32000) + korean_question)
+    assert transcript.text and transcript.confidence > 0.0
 
 
 def test_auto_skips_a_model_that_is_not_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

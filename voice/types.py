@@ -30,6 +30,9 @@ class Transcript:
     # Heard, but most likely not said to the guide (room talk, television, its own voice): the
     # text is only the engine's best guess, and the guide does not act on it.
     rejected: bool = False
+    # What an open-vocabulary model heard in the same speech, when the engine also has one:
+    # a second opinion on `text`, which a grammar would bend into one of the guide's phrases.
+    open_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,10 @@ class Phrases:
 @dataclass(frozen=True)
 class Heard:
     """One thing the user did: said (or typed) something, pressed a key, nothing (silence), or
-    ended the input (the end of typed lines)."""
+    ended the input (the end of typed lines); or speech was heard that was most likely not said
+    to the guide ("unclear": room talk, television, its own voice), which it does not act on."""
 
-    kind: Literal["said", "key", "silence", "end"]
+    kind: Literal["said", "key", "silence", "end", "unclear"]
     text: str = ""  # what was said or typed; for a key, its action name
     on_screen: bool = False  # typed at the terminal, so already shown: no "You:" caption
 

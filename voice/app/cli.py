@@ -144,6 +144,7 @@ def _notify(message: str) -> None:
 def cmd_listen(args: argparse.Namespace) -> int:
     from ..hearing.engines import make_recognizer
     from ..hearing.wav import load_wav
+    from ..understanding.heard import judge
     from ..understanding.vocabulary import recognizer_phrases
 
     pack = _load(args)
@@ -151,10 +152,16 @@ def cmd_listen(args: argparse.Namespace) -> int:
     recognizer = make_recognizer(recognizer_phrases(pack), args.engine, args.model, args.free, notify=_notify)
     router = Router(pack)
     for path, pcm in recordings:
-        transcript = recognizer.transcribe(pcm)
-        reply = Session(pack, router).handle(transcript.text)
+        session = Session(pack, router)
+        transcript = judge(recognizer.transcribe(pcm), router.route, session.safety.emergency)
+        if transcript.rejected and not session.safety.emergency(transcript.text):
+            # Most likely not said to the guide: not acted on, as in a conversation.
+            reply = Reply(session.texts.say("not_caught"), "unknown", transcript.text, transcript.confidence)
+        else:
+            reply = session.handle(transcript.text)
+        heard = {"file": path, "heard_confidence": round(transcript.confidence, 3), "rejected": transcript.rejected}
         if args.json:
-            _emit(reply, True, {"file": path})
+            _emit(reply, True, heard)
         else:
             print(f"{path}\nYou: {transcript.text}\nGuide: {reply.text}", flush=True)
     return 0

@@ -24,6 +24,15 @@ class Reply:
     # For long readings: (position, text) pieces, so a listener who stops halfway can resume.
     parts: tuple[tuple[int, str], ...] = ()
 
+    def part_reached(self, spoken: int) -> int:
+        """How far a long reading got when `spoken` characters of it had been said."""
+        total = 0
+        for position, text in self.parts:
+            total += len(text) + 1
+            if total > spoken:
+                return position
+        return self.parts[-1][0]
+
     def as_json(self) -> dict:
         return {
             "heard": self.heard,

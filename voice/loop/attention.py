@@ -24,6 +24,7 @@ class Turn(Enum):
     SLEEP = "sleep"  # fall asleep (say, on screen, how to wake it)
     WAKE = "wake"  # woken by the wake phrase alone: say it is listening
     WAIT = "wait"  # nothing to do: listen again
+    UNCLEAR = "unclear"  # speech not meant for the guide, heard while awake: not acted on
     EXIT = "exit"  # leave (only with exit_after_silence, which tests use)
 
 
@@ -59,6 +60,10 @@ class Attention:
             return Turn.EXIT, heard
         if heard.kind == "silence" or (heard.kind == "said" and not heard.text.strip()):
             return self._silence(), heard
+        if heard.kind == "unclear":
+            # Neither a request nor silence: the count towards sleep goes on, so a television
+            # talking all evening does not keep the guide awake and answering.
+            return (Turn.WAIT if self.asleep else Turn.UNCLEAR), heard
         self.silences = 0
         if not self.asleep:
             return Turn.ACT, heard

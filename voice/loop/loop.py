@@ -25,10 +25,12 @@ from ..conversation.session import Reply, Session
 from ..hearing.microphone import NoMicrophone
 from ..speaking.cues import cue
 from ..types import Heard, Keys, Microphone, Recognizer, Speaker, Transcript
+from ..understanding.heard import judge
 from ..understanding.router import Request
 from .attention import Attention, Turn
 from .bargein import cuts_in, is_echo, key_silences
 from .listening import LISTEN_TIMEOUT, SLICE, Listener
+from .notforme import NotForMe
 from .records import Captions, TimingLog, Timings
 
 _KEY_POLL = 0.05  # seconds: how often a key is looked for when only a key can come
@@ -81,6 +83,7 @@ class Loop:
             exit_after_silence=options.exit_after_silence,
             urgent=self.session.safety.emergency,
         )
+        self.not_for_me = NotForMe(self.session.safety.emergency)
         if self.keys is not None:
             self.keys.on_event = self.key_pressed
 
@@ -150,7 +153,8 @@ class Loop:
         if self.listener is None:
             return None
         try:
-            return self.listener.listen(timeout, speaking)
+            transcript = self.listener.listen(timeout, speaking)
+            return judge(transcript, self._route, self.session.safety.emergency) if transcript else None
         except NoMicrophone as exc:
             self.microphone_lost(str(exc))
             return None
@@ -174,6 +178,8 @@ class Loop:
         playing = self.speaker.now_playing or self.speaking_text
         if self.session.safety.emergency(transcript.text) and not is_echo(transcript.text, playing):
             return Heard("said", transcript.text)  # an emergency cuts in (its words in the guide's own voice do not)
+        if transcript.rejected:
+            return None  # not said to the guide: the reading goes on
         if not cuts_in(transcript.text, self._route(transcript.text), playing):
             return None
         return Heard("said", transcript.text)
@@ -203,7 +209,7 @@ class Loop:
             piece = min(SLICE * 3, timeout)
             transcript = self._listen(piece)
             if transcript is not None:
-                return Heard("said", transcript.text)
+                return self.not_for_me.heard(transcript)
             waited += piece
             if waited >= timeout:
                 return Heard("silence")
@@ -212,16 +218,9 @@ class Loop:
         """The talk key: listen for one utterance now (with push to talk, the only way)."""
         self.cue("listening")
         transcript = self._listen(LISTEN_TIMEOUT)
-        return Heard("said", transcript.text) if transcript else Heard("silence")
+        return self.not_for_me.heard(transcript) if transcript else Heard("silence")
 
     # --- the conversation ------------------------------------------------------------------
-
-    def reprompt(self) -> str:
-        wake = self.session.settings.wake_phrase
-        return (
-            f"I'm listening. Ask about {self.session.topics()}, or say help. "
-            f"If you need a moment, I'll wait quietly: say {wake} when you want me."
-        )
 
     def run(self, greeting: Reply | None = None, then: str | None = None) -> int:
         pending = self.respond(greeting or self.session.greeting())
@@ -238,11 +237,14 @@ class Loop:
             if turn is Turn.EXIT:
                 return 0
             if turn is Turn.REPROMPT:
-                pending = self.respond(Reply(self.reprompt(), "reprompt"))
+                wake = self.session.settings.wake_phrase
+                pending = self.respond(Reply(self.session.texts.say("reprompt", wake=wake), "reprompt"))
             elif turn is Turn.SLEEP:
                 self.captions.show("Guide", f'(waiting: say "{self.session.settings.wake_phrase}" or press a key)')
             elif turn is Turn.WAKE:
                 pending = self.respond(Reply("Yes? I'm listening.", "wake"))
+            elif turn is Turn.UNCLEAR:
+                pending = self._unclear(heard)
             elif turn is Turn.ACT and heard.kind == "key":
                 pending = self._key(heard.text)
                 if pending is not None and pending.kind == "end":
@@ -252,9 +254,19 @@ class Loop:
                 if reply.quit:
                     self.respond(reply, interruptible=False)
                     return 0
+                if self.not_for_me.keep_quiet(heard, reply.intent == "unknown", self.session.misunderstood):
+                    self.captions.show("Guide", f"({reply.text})")
+                    continue
                 pending = self.respond(reply)
 
+    def _unclear(self, heard: Heard) -> Heard | None:
+        self.captions.show("You", f"({heard.text or 'unclear'}: not acted on)")
+        if not self.not_for_me.say_not_caught():
+            return None
+        return self.respond(Reply(self.session.texts.say("not_caught"), "not_caught"))
+
     def _answer(self, heard: Heard) -> Reply:
+        self.not_for_me.answered()
         if not heard.on_screen:
             self.captions.show("You", heard.text)
         reply = self.session.handle(heard.text)
@@ -272,18 +284,8 @@ class Loop:
             return None  # "stop" is answered by silence
         cut_in = self.say(reply)
         if cut_in is not None and reply.parts:
-            self.session.reached(self._part_reached(reply))
+            self.session.reached(reply.part_reached(self.speaker.spoken_chars))
         return cut_in if interruptible else None
-
-    def _part_reached(self, reply: Reply) -> int:
-        # How far a long reading got: by the share of its sentences already spoken.
-        spoken = self.speaker.spoken_chars
-        total = 0
-        for position, text in reply.parts:
-            total += len(text) + 1
-            if total > spoken:
-                return position
-        return reply.parts[-1][0]
 
     def _key(self, action: str) -> Heard | None:
         if action == "talk":
