@@ -21,6 +21,7 @@ from voice.conversation.settings import Settings
 from voice.hearing.engines import make_recognizer
 from voice.hearing.wav import load_wav
 from voice.types import Recognizer
+from voice.understanding.heard import judge
 from voice.understanding.router import Router
 from voice.understanding.vocabulary import recognizer_phrases
 
@@ -97,9 +98,10 @@ class Hearer:
     def hear(self, sentence: Sentence, voice: Voice, condition: str) -> Outcome:
         pcm = load_wav(render(sentence.say, voice, condition))
         start = time.perf_counter()
-        transcript = self.recognizer.transcribe(pcm)
+        session = Session(self.pack, self.router)  # a fresh session, as `listen`
+        transcript = judge(self.recognizer.transcribe(pcm), self.router.route, session.safety.emergency)
         request = self.router.route(transcript.text)
-        reply = Session(self.pack, self.router).handle(transcript.text)  # a fresh session, as `listen`
+        reply = session.handle(transcript.text)  # what it would do, were it acted on
         ms = (time.perf_counter() - start) * 1000
         routed = request.target if request.intent in ("section", "item") else request.intent
         if sentence.kind == "in_scope":
