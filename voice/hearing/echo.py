@@ -1,0 +1,160 @@
+"""The guide's own voice taken out of what its microphone hears.
+
+A laptop's microphone hears its loudspeaker. The guide knows what it played (voice.types.Played,
+filled by playback), so each block the microphone captures goes through two steps before
+anything else hears it:
+1. acoustic echo cancellation, with what was playing as the reference: speexdsp's adaptive
+   filter (an in-process library; see docs/developers.md for why this one);
+2. a residual gate: what the filter leaves of the echo is still speech-like, so while the guide
+   plays, a block only counts as sound when it is well above the residual the filter has been
+   leaving lately; otherwise it is turned down to the room's own level. The person's voice,
+   much louder than the residual, passes as it is.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Protocol
+
+import numpy as np
+
+from ..types import SAMPLE_RATE, EchoCanceller, Played
+
+TAIL = 0.4  # seconds of echo the filter covers: device buffers, the room's reflections, jitter
+LAG = 0.05  # seconds from writing a block to the loudspeaker to its echo, at the least
+MARGIN_DB = 6.0  # above the residual's recent peaks, a block is the person's voice, not echo
+LEAK_START_DB = -20.0  # the residual assumed before the filter has learned the room
+LEAK_FLOOR_DB = -60.0
+RISE, FALL = 0.3, 0.01  # per block (32 ms): the estimate follows the residual's peaks, and forgets slowly
+DRIFT = 0.0003  # the sound card's clock against the computer's, at most (300 ppm)
+JUMP = 0.08  # seconds: a later capture time than this means samples were lost (an overflow)
+ACTIVE = 30.0  # RMS: quieter than this, the loudspeaker played nothing worth an echo
+
+NO_CANCELLER = (
+    "Echo cancellation is off (speexdsp is not installed), so the guide may hear its own voice: "
+    "use headphones, or run scripts/setup.sh again."
+)
+
+
+class RawStream(Protocol):
+    """SpeechRecognition's microphone stream (the members used here)."""
+
+    def read(self, size: int) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class SpeexCanceller:
+    """speexdsp's echo canceller (MDF adaptive filter), 16 ms frames."""
+
+    frame = 256
+
+    def __init__(self, tail: float = TAIL) -> None:
+        from speexdsp import EchoCanceller as Speex  # optional: ImportError when missing
+
+        self._state = Speex.create(self.frame, int(tail * SAMPLE_RATE), SAMPLE_RATE)
+
+    def cancel(self, heard: bytes, played: bytes) -> bytes:
+        return self._state.process(heard, played)
+
+
+def make_canceller() -> tuple[EchoCanceller | None, str]:
+    """The canceller, or None and the one-line notice why there is none."""
+    try:
+        return SpeexCanceller(), ""
+    except ImportError:
+        return None, NO_CANCELLER
+
+
+def _rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+
+
+class ResidualGate:
+    """Learns how much of the loudest sound played comes back after cancellation (the leak), and
+    says whether a block is more than that."""
+
+    def __init__(self) -> None:
+        self.leak_db = LEAK_START_DB
+
+    def passes(self, heard_rms: float, played_rms: float) -> bool:
+        if played_rms < ACTIVE:
+            return True  # nothing played: nothing to take for echo
+        ratio_db = 20 * math.log10(max(heard_rms, 1.0) / played_rms)
+        if ratio_db > self.leak_db + MARGIN_DB:
+            return True  # the person's voice over the echo
+        rate = RISE if ratio_db > self.leak_db else FALL
+        self.leak_db = max(LEAK_FLOOR_DB, self.leak_db + rate * (ratio_db - self.leak_db))
+        return False
+
+
+class EchoFilter:
+    """Stands in for the microphone's stream: each block read comes out with the guide's echo
+    cancelled, and what is left of it turned down to the room's level (`floor`, RMS)."""
+
+    def __init__(self, stream: RawStream, played: Played, canceller: EchoCanceller, lag: float = LAG) -> None:
+        self.stream = stream
+        self.played = played
+        self.canceller = canceller
+        self.lag = lag
+        self.gate = ResidualGate()
+        self.floor = 0.0  # the room's own level, once calibrated
+        self.gated = 0  # blocks turned down (for tests and the benchmark)
+        self.on_block: object = None  # (raw, out, played_rms) for the benchmark, when set
+        self.count = 0  # samples read so far
+        self.anchor = math.inf  # when sample 0 was captured, as the reads tell it
+        self._anchored = 0.0
+
+    def read(self, size: int) -> bytes:
+        raw = self.stream.read(size)
+        heard = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
+        start = self._clock(len(heard)) - self.lag
+        if self.played.last_end() < start - TAIL:
+            return raw  # nothing played lately: the room as it is
+        window = self.played.read(start - TAIL, len(heard) + int(TAIL * SAMPLE_RATE))
+        reference = window[-len(heard) :] if len(heard) else window[:0]
+        out = self._cancel(heard, reference)
+        loudest = max((_rms(window[i : i + 256]) for i in range(0, len(window), 256)), default=0.0)
+        level = _rms(out)
+        if callable(self.on_block):
+            self.on_block(_rms(heard), level, loudest)
+        if not self.gate.passes(level, loudest):
+            self.gated += 1
+            if level > self.floor:
+                out = (out * (self.floor / level)).astype(np.int16)
+        return out.astype("<i2").tobytes()
+
+    def _cancel(self, heard: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        frame = self.canceller.frame
+        out = heard.copy()
+        for i in range(0, len(heard) - frame + 1, frame):
+            done = self.canceller.cancel(heard[i : i + frame].tobytes(), reference[i : i + frame].tobytes())
+            out[i : i + frame] = np.frombuffer(done, dtype="<i2")
+        return out
+
+    def _clock(self, count: int) -> float:
+        """When the block just read began, on a sample clock that runs without jitter: the
+        canceller needs the reference to move on exactly as many samples as the microphone."""
+        now = time.monotonic()
+        captured = now - self._queued() / SAMPLE_RATE  # its last sample came in then
+        self.count += count
+        start = captured - self.count / SAMPLE_RATE  # when sample 0 came in, as this read tells it
+        # The earliest such time is the truest (reads are late, never early); it may creep
+        # later with the sound card's clock, and it jumps when samples were lost.
+        allowed = self.anchor + DRIFT * (now - self._anchored)
+        if start < allowed or start > self.anchor + JUMP:
+            self.anchor, self._anchored = start, now
+        elif start > self.anchor:
+            self.anchor, self._anchored = allowed, now
+        return self.anchor + (self.count - count) / SAMPLE_RATE
+
+    def _queued(self) -> int:
+        """Samples captured but not read yet: they came in after this block."""
+        try:
+            return int(self.stream.pyaudio_stream.get_read_available())  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return 0
+
+    def close(self) -> None:
+        self.stream.close()
