@@ -36,7 +36,7 @@ MODULE_DEADLINE = 330.0  # seconds for the whole module; every wait is capped by
 ECHO_DB = -36.0  # a laptop's loudspeaker heard by its own microphone, at the quiet end of usual
 ECHO_LOUD_DB = -24.0  # the louder echo the benchmark tries
 TALKER_DB = -6.0  # a second talker in the room, against the user's level
-ALONE = 45.0  # seconds of the guide talking by itself, with echo, and nobody speaking
+ALONE = 35.0  # seconds of the guide talking by itself, with echo, and nobody speaking
 
 _missing = missing("espeak-ng", "sox")
 pytestmark = pytest.mark.skipif(
@@ -217,19 +217,17 @@ def test_escape_key_silences_a_long_reading(pulse: Pulse, deadline: float, one_s
         assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the guide hears its own voice through a laptop's echo; the 'hear' helper is "
-    "building echo cancellation",
-    strict=False,
-)
-def test_its_own_voice_through_the_echo_is_not_an_answer(pulse: Pulse, deadline: float, tmp_path: Path) -> None:
-    """A laptop: the loudspeaker heard by the microphone at -36 dB. Nobody speaks at all, so every
-    "You:" caption while the guide reads its welcome and a section is its own voice taken for
-    the user's."""
-    module = pulse.echo(ECHO_DB)
+@pytest.mark.parametrize("level_db", [ECHO_DB, ECHO_LOUD_DB])
+def test_its_own_voice_through_the_echo_is_not_an_answer(
+    pulse: Pulse, deadline: float, tmp_path: Path, level_db: float
+) -> None:
+    """A laptop: the loudspeaker heard by the microphone (-36 dB and -24 dB). Nobody speaks at all,
+    so every "You:" caption while the guide reads its welcome and a section is its own voice
+    taken for the user's. The guide takes its echo out (voice/hearing/echo.py)."""
+    module = pulse.echo(level_db)
     try:
         level = pulse.echo_level_db(module)
-        assert level is not None and abs(level - ECHO_DB) < 1.0, f"the echo plays at {level} dB"
+        assert level is not None and abs(level - level_db) < 1.0, f"the echo plays at {level} dB"
         with running_guide(pulse, deadline, tmp_path, "--start-at", "about") as guide:
             begin = guide.started
             guide.wait(lambda: 1 in guide.speaker.loud(begin), 60, "the guide never spoke")
@@ -237,7 +235,7 @@ def test_its_own_voice_through_the_echo_is_not_an_answer(pulse: Pulse, deadline:
             guide.wait(lambda: guide.proc is not None and guide.proc.poll() is not None, ALONE)
             talked = voice_seconds(guide.speaker.segments(begin))
             heard = guide.captions("You")
-            print(f"self-heard turns with echo at {ECHO_DB:.0f} dB: {len(heard)} in {talked:.0f} s of speech: {heard}")
+            print(f"self-heard turns with echo at {level_db:.0f} dB: {len(heard)} in {talked:.0f} s of speech: {heard}")
             assert not heard, (
                 f"with nobody speaking, the guide took {len(heard)} things for the user's in {talked:.0f} s "
                 f"of its own speech: {heard}; it said {[c[:40] for c in guide.captions('Guide')]}"

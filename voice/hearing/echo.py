@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from typing import Protocol
 
 import numpy as np
@@ -22,11 +23,16 @@ import numpy as np
 from ..types import SAMPLE_RATE, EchoCanceller, Played
 
 TAIL = 0.4  # seconds of echo the filter covers: device buffers, the room's reflections, jitter
-LAG = 0.05  # seconds from writing a block to the loudspeaker to its echo, at the least
+LAG = 0.0  # seconds from writing a block to the loudspeaker to its echo, at the least (a
+# device that had run dry plays a block at once)
+AHEAD = 0.05  # the gate also looks this far past the block: a reference's clock can be a little late
 MARGIN_DB = 6.0  # above the residual's recent peaks, a block is the person's voice, not echo
-LEAK_START_DB = -20.0  # the residual assumed before the filter has learned the room
+LEAK_START_DB = -20.0  # the residual assumed before the gate has learned the room
 LEAK_FLOOR_DB = -60.0
-RISE, FALL = 0.3, 0.01  # per block (32 ms): the estimate follows the residual's peaks, and forgets slowly
+CEILING_DB = -6.0  # a voice this close to the guide's own level always counts
+HISTORY = 300  # echo blocks remembered (about 10 s of the guide speaking)
+LEARNED = 30  # blocks heard before the gate trusts what it learned
+PEAK = 0.98  # the share of echo blocks below the learned leak
 DRIFT = 0.0003  # the sound card's clock against the computer's, at most (300 ppm)
 JUMP = 0.08  # seconds: a later capture time than this means samples were lost (an overflow)
 ACTIVE = 30.0  # RMS: quieter than this, the loudspeaker played nothing worth an echo
@@ -73,19 +79,26 @@ def _rms(samples: np.ndarray) -> float:
 
 class ResidualGate:
     """Learns how much of the loudest sound played comes back after cancellation (the leak), and
-    says whether a block is more than that."""
+    says whether a block is more than that: the person's voice rather than the guide's echo."""
 
     def __init__(self) -> None:
-        self.leak_db = LEAK_START_DB
+        self.recent: deque[float] = deque(maxlen=HISTORY)  # echo blocks' level against what was played, dB
+
+    @property
+    def leak_db(self) -> float:
+        """The residual's recent peaks (near the top of what echo blocks have measured)."""
+        if len(self.recent) < LEARNED:
+            return LEAK_START_DB
+        ordered = sorted(self.recent)
+        return max(LEAK_FLOOR_DB, ordered[int(PEAK * (len(ordered) - 1))])
 
     def passes(self, heard_rms: float, played_rms: float) -> bool:
         if played_rms < ACTIVE:
             return True  # nothing played: nothing to take for echo
         ratio_db = 20 * math.log10(max(heard_rms, 1.0) / played_rms)
-        if ratio_db > self.leak_db + MARGIN_DB:
+        if ratio_db > min(CEILING_DB, self.leak_db + MARGIN_DB):
             return True  # the person's voice over the echo
-        rate = RISE if ratio_db > self.leak_db else FALL
-        self.leak_db = max(LEAK_FLOOR_DB, self.leak_db + rate * (ratio_db - self.leak_db))
+        self.recent.append(ratio_db)
         return False
 
 
@@ -112,8 +125,9 @@ class EchoFilter:
         start = self._clock(len(heard)) - self.lag
         if self.played.last_end() < start - TAIL:
             return raw  # nothing played lately: the room as it is
-        window = self.played.read(start - TAIL, len(heard) + int(TAIL * SAMPLE_RATE))
-        reference = window[-len(heard) :] if len(heard) else window[:0]
+        window = self.played.read(start - TAIL, len(heard) + int((TAIL + AHEAD) * SAMPLE_RATE))
+        at = int(TAIL * SAMPLE_RATE)
+        reference = window[at : at + len(heard)]
         out = self._cancel(heard, reference)
         loudest = max((_rms(window[i : i + 256]) for i in range(0, len(window), 256)), default=0.0)
         level = _rms(out)

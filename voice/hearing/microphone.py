@@ -24,6 +24,22 @@ class NoMicrophone(GuideError):
     pass
 
 
+class _Recognizer(sr.Recognizer):
+    """SpeechRecognition's listener, its speech threshold never below the room's calibrated
+    level: while the guide speaks, its echo is taken out, and a threshold that sank with the
+    quiet left behind would take what remains of the echo (or a breath) for speech."""
+
+    lowest = 0.0
+
+    @property
+    def energy_threshold(self) -> float:
+        return self._threshold
+
+    @energy_threshold.setter
+    def energy_threshold(self, value: float) -> None:
+        self._threshold = max(value, self.lowest)
+
+
 class Microphone:
     """The microphone, opened once; each `phrase` yields one utterance's audio as it is heard."""
 
@@ -34,7 +50,7 @@ class Microphone:
         played: Played | None = None,
         canceller: EchoCanceller | None = None,
     ) -> None:
-        self.recognizer = sr.Recognizer()
+        self.recognizer = _Recognizer()
         # A person's pause within a question is rarely longer than this; the default 0.8 s
         # adds that much to every answer's delay.
         self.recognizer.pause_threshold = pause
@@ -80,6 +96,7 @@ class Microphone:
         self.recognizer.adjust_for_ambient_noise(self.source, duration=seconds)
         self.quiet_level = self.recognizer.energy_threshold
         if self.echo is not None:
+            self.recognizer.lowest = self.quiet_level
             # Echo left over is turned down below the speech threshold (which is the room's
             # level times this ratio), so it never starts an utterance.
             self.echo.floor = self.quiet_level / self.recognizer.dynamic_energy_ratio
