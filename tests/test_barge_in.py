@@ -22,6 +22,7 @@ import pytest
 
 from tests.support.guide import Guide
 from tests.support.pulse import Pulse, RigError, missing
+from tests.support.room import Talker, blind_sentences
 from tests.support.sound import describe, read_wav, voice_seconds
 from tests.support.speech import speak, spoken_seconds
 from tests.support.track import Track
@@ -242,4 +243,43 @@ def test_its_own_voice_through_the_echo_is_not_an_answer(
             )
             assert talked > 20.0, f"the guide spoke for only {talked:.0f} s: nothing to hear itself in"
     finally:
+        pulse.unload(module)
+
+
+def test_a_question_and_stop_over_the_echo_with_a_talker_in_the_room(
+    pulse: Pulse, deadline: float, tmp_path: Path, router: Router, one_sentence: float
+) -> None:
+    """The louder echo (-24 dB), and someone else saying something across the room while the
+    guide reads: the person's question over the reading is still answered, and their "stop"
+    over the answer still silences it. (Whether the room talk is taken for a request is the
+    recogniser's part, not the echo's: only what the person said is checked.)"""
+    module = pulse.echo(ECHO_LOUD_DB)
+    talker: Talker | None = None
+    try:
+        with running_guide(pulse, deadline, tmp_path) as guide:
+            guide.start_long_reading()
+            talker = Talker(pulse, blind_sentences()[:1], tmp_path, level_db=TALKER_DB, gap=60).start()
+            guide.wait(lambda: bool(talker.spoken), 10, "the talker did not speak")
+            guide.wait(lambda: False, 1.0)
+            question = guide.say(guide.phrase("what are the symptoms"))
+            guide.wait(
+                lambda: any(c.startswith("Symptoms") for c in guide.captions("Guide", since=question.started)),
+                15,
+                f"the question over the echo was not answered (heard: {guide.captions('You')})",
+            )
+            guide.wait(lambda: False, 1.5)  # into the answer
+            stop = guide.say(guide.phrase("stop"))
+            guide.wait(lambda: False, 1.5)
+            after = guide.speaker.segments(stop.speech_end, time.monotonic())
+            voice_end = max((s.end for s in after if not s.cue), default=stop.speech_end)
+            delay = voice_end - stop.speech_end
+            heard = guide.captions("You", since=stop.started)
+            print(f"voice after 'stop' over the echo: {delay * 1000:.0f} ms; heard {guide.captions('You')}")
+            assert any(router.route(text).intent == "stop" for text in heard), f"'stop' was not heard: {heard}"
+            assert delay < one_sentence, (
+                f"the guide kept speaking {delay:.2f} s after 'stop' over the echo: {describe(after, stop.speech_end)}"
+            )
+    finally:
+        if talker is not None:
+            talker.stop()
         pulse.unload(module)

@@ -22,12 +22,12 @@ import numpy as np
 
 from ..types import SAMPLE_RATE, EchoCanceller, Played
 
-TAIL = 0.4  # seconds of echo the filter covers: device buffers, the room's reflections, jitter
+TAIL = 0.3  # seconds of echo the filter covers: device buffers, the room's reflections, jitter
 LAG = 0.0  # seconds from writing a block to the loudspeaker to its echo, at the least (a
 # device that had run dry plays a block at once)
 AHEAD = 0.05  # the gate also looks this far past the block: a reference's clock can be a little late
 MARGIN_DB = 6.0  # above the residual's recent peaks, a block is the person's voice, not echo
-LEAK_START_DB = -20.0  # the residual assumed before the gate has learned the room
+LEAK_START_DB = -12.0  # the residual assumed before the gate has learned the room
 LEAK_FLOOR_DB = -60.0
 CEILING_DB = -6.0  # a voice this close to the guide's own level always counts
 HISTORY = 300  # echo blocks remembered (about 10 s of the guide speaking)
