@@ -16,7 +16,7 @@ from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
 from ..hearing.background import load_recognizer
-from ..hearing.echo import make_canceller
+from ..hearing.echo import make_canceller, save_figures
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
@@ -98,6 +98,7 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
                 if notice:
                     notify(notice)
                 microphone = stack.enter_context(Microphone(args.mic, played=played, canceller=canceller))
+                stack.callback(save_figures, microphone.echo)
             except NoMicrophone as exc:
                 spoken_notices.append(str(exc))
         if microphone is not None:

@@ -13,7 +13,9 @@ anything else hears it:
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import time
 from collections import deque
 from typing import Protocol
@@ -33,6 +35,7 @@ CEILING_DB = -6.0  # a voice this close to the guide's own level always counts
 HISTORY = 300  # echo blocks remembered (about 10 s of the guide speaking)
 LEARNED = 30  # blocks heard before the gate trusts what it learned
 PEAK = 0.98  # the share of echo blocks below the learned leak
+HANG = 10  # blocks (about 0.3 s) that pass after the person's voice did: the quiet ends of words
 DRIFT = 0.0003  # the sound card's clock against the computer's, at most (300 ppm)
 JUMP = 0.08  # seconds: a later capture time than this means samples were lost (an overflow)
 ACTIVE = 30.0  # RMS: quieter than this, the loudspeaker played nothing worth an echo
@@ -66,7 +69,10 @@ class SpeexCanceller:
 
 
 def make_canceller() -> tuple[EchoCanceller | None, str]:
-    """The canceller, or None and the one-line notice why there is none."""
+    """The canceller, or None and the one-line notice why there is none.
+    $VOICE_GUIDE_ECHO_CANCEL=off turns it off (the benchmark compares)."""
+    if os.environ.get("VOICE_GUIDE_ECHO_CANCEL") == "off":
+        return None, ""
     try:
         return SpeexCanceller(), ""
     except ImportError:
@@ -83,6 +89,7 @@ class ResidualGate:
 
     def __init__(self) -> None:
         self.recent: deque[float] = deque(maxlen=HISTORY)  # echo blocks' level against what was played, dB
+        self.hang = 0  # blocks still to pass after a voice
 
     @property
     def leak_db(self) -> float:
@@ -97,7 +104,11 @@ class ResidualGate:
             return True  # nothing played: nothing to take for echo
         ratio_db = 20 * math.log10(max(heard_rms, 1.0) / played_rms)
         if ratio_db > min(CEILING_DB, self.leak_db + MARGIN_DB):
+            self.hang = HANG
             return True  # the person's voice over the echo
+        if self.hang:
+            self.hang -= 1
+            return True
         self.recent.append(ratio_db)
         return False
 
@@ -113,8 +124,10 @@ class EchoFilter:
         self.lag = lag
         self.gate = ResidualGate()
         self.floor = 0.0  # the room's own level, once calibrated
-        self.gated = 0  # blocks turned down (for tests and the benchmark)
-        self.on_block: object = None  # (raw, out, played_rms) for the benchmark, when set
+        # For the benchmark: while the guide played, the energy heard before and after
+        # cancellation, the blocks heard and those turned down.
+        self.energy_in = self.energy_out = 0.0
+        self.blocks = self.gated = 0
         self.count = 0  # samples read so far
         self.anchor = math.inf  # when sample 0 was captured, as the reads tell it
         self._anchored = 0.0
@@ -131,8 +144,10 @@ class EchoFilter:
         out = self._cancel(heard, reference)
         loudest = max((_rms(window[i : i + 256]) for i in range(0, len(window), 256)), default=0.0)
         level = _rms(out)
-        if callable(self.on_block):
-            self.on_block(_rms(heard), level, loudest)
+        if loudest >= ACTIVE:
+            self.blocks += 1
+            self.energy_in += float(np.sum(heard.astype(np.float64) ** 2))
+            self.energy_out += float(np.sum(out.astype(np.float64) ** 2))
         if not self.gate.passes(level, loudest):
             self.gated += 1
             if level > self.floor:
@@ -170,5 +185,25 @@ class EchoFilter:
         except (AttributeError, OSError):
             return 0
 
+    def figures(self) -> dict[str, float]:
+        """What it did, for the benchmark: dB of echo cancelled (before the gate), blocks turned down."""
+        removed = 10 * math.log10(self.energy_in / self.energy_out) if self.energy_out > 0 else 0.0
+        return {
+            "removed_db": removed,
+            "energy_in": self.energy_in,
+            "energy_out": self.energy_out,
+            "blocks": self.blocks,
+            "gated": self.gated,
+        }
+
     def close(self) -> None:
         self.stream.close()
+
+
+def save_figures(echo: EchoFilter | None) -> None:
+    """$VOICE_GUIDE_ECHO_FIGURES names a file for the benchmark: what the canceller did (a line
+    of JSON per run)."""
+    path = os.environ.get("VOICE_GUIDE_ECHO_FIGURES")
+    if path and echo is not None:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(echo.figures()) + "\n")
