@@ -16,7 +16,7 @@ from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
 from ..hearing.background import load_recognizer
-from ..hearing.echo import make_canceller, save_figures
+from ..hearing.echo import echo_off, make_canceller, save_figures
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
@@ -97,7 +97,8 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
                 canceller, notice = make_canceller()
                 if notice:
                     notify(notice)
-                microphone = stack.enter_context(Microphone(args.mic, played=played, canceller=canceller))
+                heard_played = None if echo_off() else played
+                microphone = stack.enter_context(Microphone(args.mic, played=heard_played, canceller=canceller))
                 stack.callback(save_figures, microphone.echo)
             except NoMicrophone as exc:
                 spoken_notices.append(str(exc))

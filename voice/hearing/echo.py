@@ -13,11 +13,15 @@ anything else hears it:
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import json
 import math
 import os
 import time
 from collections import deque
+from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 
 import numpy as np
@@ -41,8 +45,8 @@ JUMP = 0.08  # seconds: a later capture time than this means samples were lost (
 ACTIVE = 30.0  # RMS: quieter than this, the loudspeaker played nothing worth an echo
 
 NO_CANCELLER = (
-    "Echo cancellation is off (speexdsp is not installed), so the guide may hear its own voice: "
-    "use headphones, or run scripts/setup.sh again."
+    "Echo cancellation is off (speexdsp is not installed), so the guide may hear its own voice "
+    "while it speaks: use headphones, or run scripts/setup.sh again."
 )
 
 
@@ -60,19 +64,31 @@ class SpeexCanceller:
     frame = 256
 
     def __init__(self, tail: float = TAIL) -> None:
-        from speexdsp import EchoCanceller as Speex  # optional: ImportError when missing
-
-        self._state = Speex.create(self.frame, int(tail * SAMPLE_RATE), SAMPLE_RATE)
+        self._speex = _speex_module()  # optional: ImportError when missing
+        self._state = self._speex.EchoCanceller_create(self.frame, int(tail * SAMPLE_RATE), SAMPLE_RATE, 1, 1)
 
     def cancel(self, heard: bytes, played: bytes) -> bytes:
-        return self._state.process(heard, played)
+        return self._speex.EchoCanceller_process(self._state, heard, played)
+
+
+def _speex_module() -> ModuleType:
+    """The binding's compiled module. Loaded directly: the Python wrapper PyPI's speexdsp ships
+    (made by an old SWIG) imports `imp`, which Python 3.12 no longer has."""
+    spec = importlib.util.find_spec("speexdsp")  # finds the package without running it
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for path in (p for folder in folders for p in sorted(Path(folder).glob("_speexdsp*.so"))):
+        loader = importlib.machinery.ExtensionFileLoader("_speexdsp", str(path))
+        found = importlib.util.spec_from_file_location("_speexdsp", str(path), loader=loader)
+        if found is not None:
+            module = importlib.util.module_from_spec(found)
+            loader.exec_module(module)
+            return module
+    raise ImportError("speexdsp is not installed")
 
 
 def make_canceller() -> tuple[EchoCanceller | None, str]:
-    """The canceller, or None and the one-line notice why there is none.
-    $VOICE_GUIDE_ECHO_CANCEL=off turns it off (the benchmark compares)."""
-    if os.environ.get("VOICE_GUIDE_ECHO_CANCEL") == "off":
-        return None, ""
+    """The canceller, or None and the one-line notice why there is none (the residual gate
+    still works without it)."""
     try:
         return SpeexCanceller(), ""
     except ImportError:
@@ -117,7 +133,7 @@ class EchoFilter:
     """Stands in for the microphone's stream: each block read comes out with the guide's echo
     cancelled, and what is left of it turned down to the room's level (`floor`, RMS)."""
 
-    def __init__(self, stream: RawStream, played: Played, canceller: EchoCanceller, lag: float = LAG) -> None:
+    def __init__(self, stream: RawStream, played: Played, canceller: EchoCanceller | None, lag: float = LAG) -> None:
         self.stream = stream
         self.played = played
         self.canceller = canceller
@@ -155,8 +171,10 @@ class EchoFilter:
         return out.astype("<i2").tobytes()
 
     def _cancel(self, heard: np.ndarray, reference: np.ndarray) -> np.ndarray:
-        frame = self.canceller.frame
         out = heard.copy()
+        if self.canceller is None:
+            return out  # the gate alone
+        frame = self.canceller.frame
         for i in range(0, len(heard) - frame + 1, frame):
             done = self.canceller.cancel(heard[i : i + frame].tobytes(), reference[i : i + frame].tobytes())
             out[i : i + frame] = np.frombuffer(done, dtype="<i2")
@@ -198,6 +216,11 @@ class EchoFilter:
 
     def close(self) -> None:
         self.stream.close()
+
+
+def echo_off() -> bool:
+    """$VOICE_GUIDE_ECHO_CANCEL=off: the microphone as it is, echo and all (the benchmark compares)."""
+    return os.environ.get("VOICE_GUIDE_ECHO_CANCEL") == "off"
 
 
 def save_figures(echo: EchoFilter | None) -> None:

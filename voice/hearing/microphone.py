@@ -73,7 +73,7 @@ class Microphone:
             if self.source.stream is None:
                 # SpeechRecognition swallows the error when the input stream cannot open.
                 raise OSError("the microphone's input stream could not be opened")
-            if self.played is not None and self.canceller is not None:
+            if self.played is not None:
                 # Before SpeechRecognition, so nothing (its thresholds, the recogniser) hears the echo.
                 self.echo = self.source.stream = EchoFilter(self.source.stream, self.played, self.canceller)
         except (OSError, AttributeError, AssertionError) as exc:
