@@ -45,7 +45,10 @@ started=$SECONDS
 # espeak-ng is the voice; PortAudio reaches the microphone and loudspeaker; gcc and the -dev
 # packages build PyAudio, which PyPI ships only as source for Linux; python3-venv makes the
 # virtual environment. (A desktop's sound server already brings ALSA's plugin for itself.)
-SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev python3-venv python3-dev gcc libc6-dev)
+# libspeexdsp is the echo canceller (the guide hears its own loudspeaker otherwise); PyPI's
+# speexdsp binding is built from source with swig and g++ against libspeexdsp-dev.
+SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev python3-venv python3-dev gcc libc6-dev
+  libspeexdsp1 libspeexdsp-dev swig g++)
 # Only the tests: sox and espeak-ng make test speech, PulseAudio null sinks (reached through
 # libasound2-plugins' ALSA device) stand in for a sound card, desktop-file-validate checks the
 # launcher's menu entry; flite and festival (with two of its voices) are the test voices set

@@ -22,6 +22,7 @@ import pytest
 
 from tests.support.guide import Guide
 from tests.support.pulse import Pulse, RigError, missing
+from tests.support.room import Talker, blind_sentences
 from tests.support.sound import describe, read_wav, voice_seconds
 from tests.support.speech import speak, spoken_seconds
 from tests.support.track import Track
@@ -36,7 +37,7 @@ MODULE_DEADLINE = 330.0  # seconds for the whole module; every wait is capped by
 ECHO_DB = -36.0  # a laptop's loudspeaker heard by its own microphone, at the quiet end of usual
 ECHO_LOUD_DB = -24.0  # the louder echo the benchmark tries
 TALKER_DB = -6.0  # a second talker in the room, against the user's level
-ALONE = 45.0  # seconds of the guide talking by itself, with echo, and nobody speaking
+ALONE = 35.0  # seconds of the guide talking by itself, with echo, and nobody speaking
 
 _missing = missing("espeak-ng", "sox")
 pytestmark = pytest.mark.skipif(
@@ -217,19 +218,24 @@ def test_escape_key_silences_a_long_reading(pulse: Pulse, deadline: float, one_s
         assert any(c.startswith("Goodbye") for c in guide.captions("Guide")), guide.captions("Guide")
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the guide hears its own voice through a laptop's echo; the 'hear' helper is "
-    "building echo cancellation",
+LOUD_ECHO_XFAIL = pytest.mark.xfail(
+    reason="issue 10 target: nothing self-heard and 'stop' always heard at -24 dB; today (scripts/bench_echo.py, "
+    "5 min): 0 self-heard turns but 1 in 26 s in one of four test runs, and 'stop' heard 4/9",
     strict=False,
 )
-def test_its_own_voice_through_the_echo_is_not_an_answer(pulse: Pulse, deadline: float, tmp_path: Path) -> None:
-    """A laptop: the loudspeaker heard by the microphone at -36 dB. Nobody speaks at all, so every
-    "You:" caption while the guide reads its welcome and a section is its own voice taken for
-    the user's."""
-    module = pulse.echo(ECHO_DB)
+
+
+@pytest.mark.parametrize("level_db", [ECHO_DB, pytest.param(ECHO_LOUD_DB, marks=LOUD_ECHO_XFAIL)])
+def test_its_own_voice_through_the_echo_is_not_an_answer(
+    pulse: Pulse, deadline: float, tmp_path: Path, level_db: float
+) -> None:
+    """A laptop: the loudspeaker heard by the microphone (-36 dB and -24 dB). Nobody speaks at all,
+    so every "You:" caption while the guide reads its welcome and a section is its own voice
+    taken for the user's. The guide takes its echo out (voice/hearing/echo.py)."""
+    module = pulse.echo(level_db)
     try:
         level = pulse.echo_level_db(module)
-        assert level is not None and abs(level - ECHO_DB) < 1.0, f"the echo plays at {level} dB"
+        assert level is not None and abs(level - level_db) < 1.0, f"the echo plays at {level} dB"
         with running_guide(pulse, deadline, tmp_path, "--start-at", "about") as guide:
             begin = guide.started
             guide.wait(lambda: 1 in guide.speaker.loud(begin), 60, "the guide never spoke")
@@ -237,11 +243,51 @@ def test_its_own_voice_through_the_echo_is_not_an_answer(pulse: Pulse, deadline:
             guide.wait(lambda: guide.proc is not None and guide.proc.poll() is not None, ALONE)
             talked = voice_seconds(guide.speaker.segments(begin))
             heard = guide.captions("You")
-            print(f"self-heard turns with echo at {ECHO_DB:.0f} dB: {len(heard)} in {talked:.0f} s of speech: {heard}")
+            print(f"self-heard turns with echo at {level_db:.0f} dB: {len(heard)} in {talked:.0f} s of speech: {heard}")
             assert not heard, (
                 f"with nobody speaking, the guide took {len(heard)} things for the user's in {talked:.0f} s "
                 f"of its own speech: {heard}; it said {[c[:40] for c in guide.captions('Guide')]}"
             )
             assert talked > 20.0, f"the guide spoke for only {talked:.0f} s: nothing to hear itself in"
     finally:
+        pulse.unload(module)
+
+
+@LOUD_ECHO_XFAIL
+def test_a_question_and_stop_over_the_echo_with_a_talker_in_the_room(
+    pulse: Pulse, deadline: float, tmp_path: Path, router: Router, one_sentence: float
+) -> None:
+    """The louder echo (-24 dB), and someone else saying something across the room while the
+    guide reads: the person's question over the reading is still answered, and their "stop"
+    over the answer still silences it. (Whether the room talk is taken for a request is the
+    recogniser's part, not the echo's: only what the person said is checked.)"""
+    module = pulse.echo(ECHO_LOUD_DB)
+    talker: Talker | None = None
+    try:
+        with running_guide(pulse, deadline, tmp_path) as guide:
+            guide.start_long_reading()
+            talker = Talker(pulse, blind_sentences()[:1], tmp_path, level_db=TALKER_DB, gap=60).start()
+            guide.wait(lambda: bool(talker.spoken), 10, "the talker did not speak")
+            guide.wait(lambda: False, 1.0)
+            question = guide.say(guide.phrase("what are the symptoms"))
+            guide.wait(
+                lambda: any(c.startswith("Symptoms") for c in guide.captions("Guide", since=question.started)),
+                15,
+                f"the question over the echo was not answered (heard: {guide.captions('You')})",
+            )
+            guide.wait(lambda: False, 1.5)  # into the answer
+            stop = guide.say(guide.phrase("stop"))
+            guide.wait(lambda: False, 1.5)
+            after = guide.speaker.segments(stop.speech_end, time.monotonic())
+            voice_end = max((s.end for s in after if not s.cue), default=stop.speech_end)
+            delay = voice_end - stop.speech_end
+            heard = guide.captions("You", since=stop.started)
+            print(f"voice after 'stop' over the echo: {delay * 1000:.0f} ms; heard {guide.captions('You')}")
+            assert any(router.route(text).intent == "stop" for text in heard), f"'stop' was not heard: {heard}"
+            assert delay < one_sentence, (
+                f"the guide kept speaking {delay:.2f} s after 'stop' over the echo: {describe(after, stop.speech_end)}"
+            )
+    finally:
+        if talker is not None:
+            talker.stop()
         pulse.unload(module)

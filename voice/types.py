@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import wave
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from queue import Queue
 from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
 
 SAMPLE_RATE = 16000  # what is heard: 16 kHz, 16-bit, mono PCM
 WIDTH = 2
@@ -177,3 +180,78 @@ class Keys(Protocol):
 
     def stop(self) -> None:
         """Stop reading and put the terminal back as it was."""
+
+
+class EchoCanceller(Protocol):
+    """Takes what the loudspeaker played out of what the microphone heard (16 kHz, 16-bit mono)."""
+
+    frame: int  # samples per call
+
+    def cancel(self, heard: bytes, played: bytes) -> bytes:
+        """One frame of each: what was heard, less the echo of what was played around then."""
+
+
+class Played:
+    """What the loudspeaker has played, at SAMPLE_RATE on the time.monotonic() clock: playback
+    adds each block as it writes it, and the microphone reads back what was playing while it
+    captured (the echo canceller's reference). Shared by the speaking and hearing layers, which
+    never import each other. Thread-safe: they run in different threads."""
+
+    KEEP = 6.0  # seconds of history: more than any echo's delay and tail
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs: list[tuple[float, np.ndarray]] = []  # (start, samples), in time order
+        self._rate, self._taken = SAMPLE_RATE, 0  # the last run's rate, and its samples at that rate
+
+    def add(self, pcm: bytes, rate: int, at: float | None = None) -> None:
+        """A block written to the loudspeaker at `at` (now): it plays straight after what is
+        still queued, or at once when the device had run dry."""
+        block = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+        now = time.monotonic() if at is None else at
+        with self._lock:
+            if not (self._runs and self._end(self._runs[-1]) >= now and rate == self._rate):
+                self._runs.append((now, np.zeros(0, dtype=np.int16)))
+                self._rate, self._taken = rate, 0  # a new run: the device had run dry
+            start, old = self._runs[-1]
+            # To SAMPLE_RATE by linear interpolation (a reference for a linear filter needs no
+            # better), counted over the whole run so that no block's rounding adds up to drift.
+            first, last = len(old), round((self._taken + len(block)) * SAMPLE_RATE / rate)
+            where = np.arange(first, last) * (rate / SAMPLE_RATE) - self._taken
+            samples = np.interp(where, np.arange(len(block)), block).astype(np.int16) if len(block) else block
+            self._taken += len(block)
+            self._runs[-1] = (start, np.concatenate([old, samples]))
+            self._forget(now)
+
+    def cut(self, at: float | None = None) -> None:
+        """The loudspeaker was silenced at `at` (now): whatever was queued after it never plays."""
+        now = time.monotonic() if at is None else at
+        with self._lock:
+            kept = []
+            for start, samples in self._runs:
+                if start < now:
+                    kept.append((start, samples[: max(0, round((now - start) * SAMPLE_RATE))]))
+            self._runs = kept
+
+    def read(self, start: float, count: int) -> np.ndarray:
+        """The `count` samples played from `start` on (silence where nothing played)."""
+        out = np.zeros(count, dtype=np.int16)
+        with self._lock:
+            for begin, samples in self._runs:
+                offset = round((begin - start) * SAMPLE_RATE)
+                a, b = max(0, offset), min(count, offset + len(samples))
+                if a < b:
+                    out[a:b] = samples[a - offset : b - offset]
+        return out
+
+    def last_end(self) -> float:
+        """When the last sound played ends (-inf: nothing was ever played)."""
+        with self._lock:
+            return self._end(self._runs[-1]) if self._runs else -float("inf")
+
+    @staticmethod
+    def _end(run: tuple[float, np.ndarray]) -> float:
+        return run[0] + len(run[1]) / SAMPLE_RATE
+
+    def _forget(self, now: float) -> None:
+        self._runs = [run for run in self._runs if self._end(run) > now - self.KEEP]

@@ -144,6 +144,9 @@ class Pulse:
             "source=speaker.monitor",
             "sink=micfeed",
             f"latency_msec={latency_ms}",
+            # A laptop's loudspeaker and microphone share one clock, so its echo comes back
+            # with a fixed delay; the loopback's own rate adjustment would make it drift.
+            "adjust_time=0",
             "source_dont_move=true",
             "sink_dont_move=true",
         ).strip()

@@ -16,6 +16,7 @@ from ..conversation.session import Reply, Session
 from ..conversation.settings import RATE_MAX, RATE_MIN, load_settings, save_settings
 from ..errors import GuideError
 from ..hearing.background import load_recognizer
+from ..hearing.echo import echo_off, make_canceller, save_figures
 from ..hearing.engines import make_recognizer
 from ..hearing.microphone import Microphone, NoMicrophone
 from ..loop.keys import KeyReader
@@ -23,20 +24,20 @@ from ..loop.loop import Loop, Options, Parts
 from ..speaking.playback import NoSpeaker, Player
 from ..speaking.speaker import Silent, Voice
 from ..speaking.synthesis import Synthesizer
-from ..types import Keys, Recognizer, Speaker
+from ..types import Keys, Played, Recognizer, Speaker
 from ..understanding.router import Router
 from ..understanding.vocabulary import recognizer_phrases
 from .typed import typed_lines
 
 
-def make_speaker(save_audio: str | None, notify: Callable[[str], None]) -> Speaker:
+def make_speaker(save_audio: str | None, notify: Callable[[str], None], played: Played | None = None) -> Speaker:
     try:
         synthesizer = Synthesizer()
     except GuideError as exc:
         notify(f"{exc} For now, answers are printed.")
         return Silent()
     try:
-        player = Player()
+        player = Player(played=played)
     except NoSpeaker as exc:
         notify(str(exc))
         player = None
@@ -84,7 +85,8 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
             keeper.save(session.memory)
 
     with ExitStack() as stack:
-        speaker = make_speaker(args.save_audio, notify)  # says, once, when there is no loudspeaker
+        played = Played()  # what the loudspeaker plays, so the microphone can take its echo out
+        speaker = make_speaker(args.save_audio, notify, played)  # says, once, when there is no loudspeaker
         stack.callback(speaker.close)
         # Said aloud as part of the welcome (the user may not see the screen), so captioned once.
         spoken_notices = [notice for notice in (settings_notice, memory_notice) if notice]
@@ -92,7 +94,12 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
         recognizer: Recognizer | None = None
         if not args.typed:
             try:
-                microphone = stack.enter_context(Microphone(args.mic))
+                canceller, notice = make_canceller()
+                if notice:
+                    notify(notice)
+                heard_played = None if echo_off() else played
+                microphone = stack.enter_context(Microphone(args.mic, played=heard_played, canceller=canceller))
+                stack.callback(save_figures, microphone.echo)
             except NoMicrophone as exc:
                 spoken_notices.append(str(exc))
         if microphone is not None:

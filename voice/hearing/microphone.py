@@ -1,5 +1,6 @@
 """Where speech is heard: the microphone, through SpeechRecognition (capture, ambient-noise
-calibration, listening with a timeout and phrase limit)."""
+calibration, listening with a timeout and phrase limit). With an echo canceller, every block
+captured has the guide's own voice taken out first (echo.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import speech_recognition as sr
 
 from ..errors import GuideError
 from ..quiet import quiet_stderr
-from ..types import SAMPLE_RATE, WIDTH
+from ..types import SAMPLE_RATE, WIDTH, EchoCanceller, Played
+from .echo import EchoFilter
 from .levels import rms
 
 NO_MICROPHONE = (
@@ -22,11 +24,33 @@ class NoMicrophone(GuideError):
     pass
 
 
+class _Recognizer(sr.Recognizer):
+    """SpeechRecognition's listener, its speech threshold never below the room's calibrated
+    level: while the guide speaks, its echo is taken out, and a threshold that sank with the
+    quiet left behind would take what remains of the echo (or a breath) for speech."""
+
+    lowest = 0.0
+
+    @property
+    def energy_threshold(self) -> float:
+        return self._threshold
+
+    @energy_threshold.setter
+    def energy_threshold(self, value: float) -> None:
+        self._threshold = max(value, self.lowest)
+
+
 class Microphone:
     """The microphone, opened once; each `phrase` yields one utterance's audio as it is heard."""
 
-    def __init__(self, device: int | None = None, pause: float = 0.5) -> None:
-        self.recognizer = sr.Recognizer()
+    def __init__(
+        self,
+        device: int | None = None,
+        pause: float = 0.5,
+        played: Played | None = None,
+        canceller: EchoCanceller | None = None,
+    ) -> None:
+        self.recognizer = _Recognizer()
         # A person's pause within a question is rarely longer than this; the default 0.8 s
         # adds that much to every answer's delay.
         self.recognizer.pause_threshold = pause
@@ -35,6 +59,9 @@ class Microphone:
         self.device = device
         self.source: sr.Microphone | None = None
         self.quiet_level: float | None = None  # the room's level at calibration
+        self.played = played  # what the loudspeaker plays: the echo to take out
+        self.canceller = canceller
+        self.echo: EchoFilter | None = None
 
     def __enter__(self) -> Microphone:
         try:
@@ -46,6 +73,9 @@ class Microphone:
             if self.source.stream is None:
                 # SpeechRecognition swallows the error when the input stream cannot open.
                 raise OSError("the microphone's input stream could not be opened")
+            if self.played is not None:
+                # Before SpeechRecognition, so nothing (its thresholds, the recogniser) hears the echo.
+                self.echo = self.source.stream = EchoFilter(self.source.stream, self.played, self.canceller)
         except (OSError, AttributeError, AssertionError) as exc:
             self.source = None
             raise NoMicrophone(NO_MICROPHONE) from exc
@@ -65,6 +95,11 @@ class Microphone:
         assert self.source is not None
         self.recognizer.adjust_for_ambient_noise(self.source, duration=seconds)
         self.quiet_level = self.recognizer.energy_threshold
+        if self.echo is not None:
+            self.recognizer.lowest = self.quiet_level
+            # Echo left over is turned down below the speech threshold (which is the room's
+            # level times this ratio), so it never starts an utterance.
+            self.echo.floor = self.quiet_level / self.recognizer.dynamic_energy_ratio
         return self.recognizer.energy_threshold
 
     def level(self, seconds: float = 1.0) -> int:

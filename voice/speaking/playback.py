@@ -6,7 +6,7 @@ import threading
 
 from ..errors import GuideError
 from ..quiet import quiet_stderr
-from ..types import Audio
+from ..types import Audio, Played
 
 NO_SPEAKER = (
     "No loudspeaker or headphones were found. Plug in speakers or headphones and check "
@@ -20,9 +20,11 @@ class NoSpeaker(GuideError):
 
 
 class Player:
-    """Plays audio on the default output; `play` returns False when stopped early."""
+    """Plays audio on the default output; `play` returns False when stopped early. Everything
+    played is told to `played`, so the microphone can take its echo out."""
 
-    def __init__(self, device: int | None = None) -> None:
+    def __init__(self, device: int | None = None, played: Played | None = None) -> None:
+        self.played = played
         with quiet_stderr():
             import pyaudio
 
@@ -56,7 +58,10 @@ class Player:
             if stop is not None and stop.is_set():
                 self.silence()
                 return False
-            stream.write(audio.pcm[start : start + step])
+            block = audio.pcm[start : start + step]
+            if self.played is not None:
+                self.played.add(block, audio.rate)
+            stream.write(block)
         return True
 
     def silence(self) -> None:
@@ -66,6 +71,8 @@ class Player:
             for stream in self._streams.values():
                 stream.close()
         self._streams.clear()
+        if self.played is not None:
+            self.played.cut()
 
     def close(self) -> None:
         self.silence()
