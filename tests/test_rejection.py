@@ -60,6 +60,11 @@ def test_an_engine_that_decided_itself_is_kept() -> None:
     assert judge(vosk, lambda text: None, lambda text: False) is vosk  # type: ignore[arg-type,return-value]
 
 
+def test_an_engine_never_rejects_an_emergency(router: Router, pack: Pack) -> None:
+    unsure = Transcript("call an ambulance", 0.3, "vosk", rejected=True)
+    assert not judge(unsure, router.route, safety_for(pack).emergency).rejected
+
+
 @pytest.fixture(scope="module")
 def recognizer(pack: Pack) -> SphinxRecognizer:
     return SphinxRecognizer(recognizer_phrases(pack))

@@ -83,7 +83,7 @@ class Loop:
             exit_after_silence=options.exit_after_silence,
             urgent=self.session.safety.emergency,
         )
-        self.not_for_me = NotForMe(self.session.safety.emergency)
+        self.not_for_me = NotForMe()
         if self.keys is not None:
             self.keys.on_event = self.key_pressed
 

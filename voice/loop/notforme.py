@@ -7,24 +7,19 @@ never act on it, say once that it was not caught, and never answer talk in a loo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..types import Heard, Transcript
 
 QUIET_AFTER = 2  # spoken requests not understood in a row before the guide stops answering them
 
 
 class NotForMe:
-    def __init__(self, emergency: Callable[[str], bool]) -> None:
-        self.emergency = emergency
+    def __init__(self) -> None:
         self.said_not_caught = False  # "I didn't catch that" is said once until the next request
         self.last_speech: Heard | None = None  # the last request heard by the microphone
 
     def heard(self, transcript: Transcript) -> Heard:
-        """What the loop makes of a transcript from the microphone."""
-        # Emergencies are never taken for talk not meant for the guide, however unsure the
-        # recogniser is: a missed emergency costs far more than a needless pointer to help.
-        if transcript.rejected and not self.emergency(transcript.text):
+        """What the loop makes of a transcript from the microphone (judged: understanding/heard.py)."""
+        if transcript.rejected:
             return Heard("unclear", transcript.text)
         self.last_speech = Heard("said", transcript.text)
         return self.last_speech

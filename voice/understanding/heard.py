@@ -36,19 +36,21 @@ def _same(one: Request, other: Request) -> bool:
 
 def judge(transcript: Transcript, route: Callable[[str], Request], emergency: Callable[[str], bool]) -> Transcript:
     """The transcript to act on. An engine with no open hearing (Vosk, or --free) has already
-    decided, and its transcript is kept as it is."""
+    decided, and its decision is kept, but for an emergency: that is never rejected, however
+    unsure the recogniser is (a missed emergency costs far more than a needless pointer to help)."""
     phrase, words = transcript.text, transcript.open_text
-    if not words or transcript.rejected:
-        return transcript
     if emergency(words):
-        return replace(transcript, text=words)
+        return replace(transcript, text=words, rejected=False)
     if emergency(phrase):
+        return replace(transcript, rejected=False) if transcript.rejected else transcript
+    if not words or transcript.rejected:
         return transcript
     likeness = transcript.confidence  # how alike the two hearings sound, from the engine
     as_phrase, as_words = route(phrase), route(words)
+    same = _same(as_phrase, as_words)
     short = len(phrase.split()) <= SHORT and len(words.split()) <= SHORT
-    if phrase and (short or likeness >= AGREE or _same(as_phrase, as_words)):
-        return replace(transcript, confidence=max(likeness, as_words.confidence if _same(as_phrase, as_words) else 0))
+    if phrase and (short or likeness >= AGREE or same):
+        return replace(transcript, confidence=max(likeness, as_words.confidence if same else 0))
     if as_words.intent != "unknown" and as_words.confidence >= OPEN_SURE:
         return replace(transcript, text=words, confidence=as_words.confidence)
     return replace(transcript, text=words, confidence=likeness, rejected=True)
