@@ -6,7 +6,7 @@ they are said. Both go in the transcript: where they agree, the phrase was most 
 the guide; where they do not, the open words say what it was (understanding/heard.py decides).
 While speech comes in, the grammar decodes it piece by piece (for barge-in and partial
 results); at each pause both models decode the whole utterance, which is much better than
-streamed decoding: the open pass is the cost of telling talk from requests (see the README).
+streamed decoding: the open pass is the cost of telling talk from requests (docs/developers.md).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from ..errors import GuideError
 from ..types import SAMPLE_RATE, Phrases, Transcript
 from .everyday import everyday_words
 from .grammar import arpa_bigram, jsgf
-from .pronounce import pronunciations, write_dict
+from .pronounce import load_cmudict, pronunciations, write_dict
 
 
 def cache_dir() -> Path:
@@ -142,24 +142,6 @@ def with_variants(prons: list[str]) -> list[str]:
     return out
 
 
-class Sounds:
-    """Each word's first pronunciation in a PocketSphinx dictionary."""
-
-    def __init__(self, table: dict[str, list[str]]) -> None:
-        self.table = table
-
-    def phones(self, text: str) -> list[str]:
-        return [p for word in text.split() for p in self.table.get(word, list(word))]
-
-
-def first_pronunciations(path: Path) -> Sounds:
-    table: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, *phones = line.split()
-        table.setdefault(word.split("(")[0], phones)
-    return Sounds(table)
-
-
 class SphinxStream:
     def __init__(self, recognizer: SphinxRecognizer) -> None:
         self.recognizer = recognizer
@@ -212,7 +194,7 @@ class SphinxRecognizer:
             common = dict(hmm=hmm, dict=str(dic), samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
             self.decoder = Decoder(jsgf=str(gram), bestpath=False, **common)
             self.open = Decoder(lm=str(arpa), **common)
-            self.sounds = first_pronunciations(dic)
+            self.sounds = load_cmudict(str(dic))  # the phones of every word either model hears
             self.streamer = Decoder(jsgf=str(gram), bestpath=False, **common)
             self.description = "PocketSphinx (built in), tuned to this guide"
         except (RuntimeError, OSError, ValueError) as exc:
@@ -244,7 +226,7 @@ class SphinxRecognizer:
         so "no" and "know", or "next" and "necks", are one thing heard twice."""
         if not phrase or not heard:
             return 0.0
-        one, other = (self.sounds.phones(text) for text in (phrase, heard))
+        one, other = ([p for w in text.split() for p in self.sounds.get(w, [w])[0].split()] for text in (phrase, heard))
         return float(Levenshtein.normalized_similarity(one, other))
 
     def stream(self) -> SphinxStream:
