@@ -50,15 +50,16 @@ class VoskStream:
     def __init__(self, recognizer: vosk.KaldiRecognizer) -> None:
         self.recognizer = recognizer
         self.pieces: list[_Piece] = []
+        self.done = ""  # the text of the finished stretches
         self.heard = ""  # the best guess so far
 
     def accept(self, pcm: bytes) -> str:
         if self.recognizer.AcceptWaveform(pcm):
             self.pieces.append(_Piece.of(self.recognizer.Result()))
-            self.heard = _transcript(self.pieces).text
+            self.heard = self.done = _transcript(self.pieces).text
         else:
             partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
-            self.heard = " ".join([_transcript(self.pieces).text, partial]).strip()
+            self.heard = " ".join([self.done, partial]).strip()
         return self.heard
 
     def settle(self) -> Transcript:
