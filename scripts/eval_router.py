@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from voice.app.blindsets import SAFETY, TYPED_SETS, is_right, load_set
+from voice.app.blindsets import SAFETY, TYPED_SETS, is_right, load_set, set_kind
 from voice.app.packtests import load_tests, pack_tests_path, request_matches
 from voice.content.pack import find_pack, load_pack
 from voice.understanding.router import Request, Router
@@ -102,10 +102,10 @@ def main() -> None:
             everything[split] += [(e.expect, r) for e, r in results]
             right = sum(is_right(r, e.expect) for e, r in results)
             extra = ""
-            if name == "typed_safety":
+            if set_kind(name) == "typed_safety":
                 declined = sum(r.intent == "unknown" for _, r in results)
                 extra = f"  (declined outright: {declined / len(results):.1%})"
-            if name == "typed_in_scope":
+            if set_kind(name) == "typed_in_scope":
                 # Paraphrases: what a template does not give word for word.
                 own = [(e, r) for e, r in results if not router.verbatim(e.say)]
                 share = sum(is_right(r, e.expect) for e, r in own) / len(own)

@@ -69,13 +69,18 @@ def _spoken(path: Path) -> list[dict]:
     return [e for e in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(e, dict)]
 
 
-def sentences(pack_path: str | Path, splits: Iterable[str] = SPLITS) -> list[Sentence]:
-    """The spoken blind set (dev, heldout), the fresh one when present (all of it as `fresh`),
+# The spoken sets with dev and held-out splits, by two blind writers (spoken_2: the second).
+SPOKEN = ("spoken.yaml", "spoken_2.yaml")
+
+
+def sentences(pack_path: str | Path, splits: Iterable[str] = SPLITS, files: Iterable[str] = SPOKEN) -> list[Sentence]:
+    """The spoken blind sets (dev, heldout), the fresh one when present (all of it as `fresh`),
     and the emergencies of the typed safety set, to be spoken too."""
     wanted, folder = set(splits), blind_dir(pack_path)
     out = [
         Sentence(str(e["say"]), str(e["expect"]), str(e.get("split", "dev")), _kind(e))
-        for e in _spoken(folder / "spoken.yaml")
+        for name in files
+        for e in _spoken(folder / name)
     ]
     out += [Sentence(e.say, e.expect, e.split, "emergency") for e in load_set(pack_path, "typed_safety")]
     out = [s for s in out if s.split in wanted and (s.kind != "emergency" or s.expect == "emergency")]

@@ -12,7 +12,15 @@ from ..errors import PackError
 from ..understanding.router import Request
 from .packtests import request_matches
 
-TYPED_SETS = ("typed_in_scope", "typed_negatives", "typed_safety")
+# Each kind in two sets, by two blind writers at different times (NAME_2: the second, larger one).
+TYPED_SETS = (
+    "typed_in_scope",
+    "typed_negatives",
+    "typed_safety",
+    "typed_in_scope_2",
+    "typed_negatives_2",
+    "typed_safety_2",
+)
 SAFETY = ("emergency", "advice", "referral")
 
 
@@ -39,6 +47,11 @@ def load_set(pack_path: str | Path, name: str, split: str | None = None) -> list
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise PackError(str(path), None, "blind set", f"cannot be read ({exc})") from None
     return [e for e in entries if split is None or e.split == split]
+
+
+def set_kind(name: str) -> str:
+    """typed_in_scope, typed_negatives or typed_safety: what a set's entries are, whichever writer."""
+    return name.removesuffix("_2")
 
 
 def is_right(request: Request, expect: str) -> bool:
