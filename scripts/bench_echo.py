@@ -115,6 +115,9 @@ def run(pulse: Pulse, work: Path, speech: Path, echo_db: float, cancel: bool, mi
         "removed_db": 10 * math.log10(energy_in / energy_out) if energy_out > 0 else None,
         "gated_share": sum(r["gated"] for r in runs) / max(1, sum(r["blocks"] for r in runs)) if runs else None,
         "left_by_itself": session.self_quit,
+        "removed_median_db": [r.get("removed_median_db", 0.0) for r in runs],
+        "delays_s": [r.get("delay_s", -1.0) for r in runs],  # the echo's delay each guide measured (-1: none)
+        "sureness": [r.get("sureness", 0.0) for r in runs],
     }
 
 
@@ -139,6 +142,8 @@ def print_table(results: list[dict]) -> None:
         row(f"{label} p50", [f(_pct(r[key], 0.5)) for r in results])
         row(f"{label} p95", [f(_pct(r[key], 0.95)) for r in results])
     row("echo removed by the canceller", [f(r["removed_db"], " dB", 1) for r in results])
+    row("echo removed, median block", [" ".join(f"{d:.1f}" for d in r["removed_median_db"]) + " dB" for r in results])
+    row("echo delay measured", [" ".join(f"{d:.2f}" for d in r["delays_s"]) + " s" for r in results])
     row("blocks turned down by the gate", [f(r["gated_share"] and 100 * r["gated_share"], "%", 0) for r in results])
     for r, name in zip(results, names, strict=True):
         if r["self_heard_texts"]:

@@ -27,6 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from ..types import SAMPLE_RATE, EchoCanceller, Played
+from .echodelay import DelayFinder
 
 TAIL = 0.3  # seconds of echo the filter covers: device buffers, the room's reflections, jitter
 LAG = 0.0  # seconds from writing a block to the loudspeaker to its echo, at the least (a
@@ -43,6 +44,7 @@ HANG = 10  # blocks (about 0.3 s) that pass after the person's voice did: the qu
 DRIFT = 0.0003  # the sound card's clock against the computer's, at most (300 ppm)
 JUMP = 0.08  # seconds: a later capture time than this means samples were lost (an overflow)
 ACTIVE = 30.0  # RMS: quieter than this, the loudspeaker played nothing worth an echo
+EARLY = 0.06  # seconds of the tail kept before the measured delay (echodelay.py), for jitter
 
 NO_CANCELLER = (
     "Echo cancellation is off (speexdsp is not installed), so the guide may hear its own voice "
@@ -139,10 +141,12 @@ class EchoFilter:
         self.canceller = canceller
         self.lag = lag
         self.gate = ResidualGate()
+        self.delay = DelayFinder()
         self.floor = 0.0  # the room's own level, once calibrated
         # For the benchmark: while the guide played, the energy heard before and after
         # cancellation, the blocks heard and those turned down.
         self.energy_in = self.energy_out = 0.0
+        self.removed: deque[float] = deque(maxlen=20000)  # dB taken out of each such block
         self.blocks = self.gated = 0
         self.count = 0  # samples read so far
         self.anchor = math.inf  # when sample 0 was captured, as the reads tell it
@@ -151,10 +155,16 @@ class EchoFilter:
     def read(self, size: int) -> bytes:
         raw = self.stream.read(size)
         heard = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
-        start = self._clock(len(heard)) - self.lag
+        captured = self._clock(len(heard))
+        self.delay.hear(captured, heard)
+        if (found := self.delay.measure(self.played)) is not None:
+            self.lag = max(0.0, found - EARLY)
+        start = captured - self.lag
         if self.played.last_end() < start - TAIL:
             return raw  # nothing played lately: the room as it is
-        window = self.played.read(start - TAIL, len(heard) + int((TAIL + AHEAD) * SAMPLE_RATE))
+        # The gate looks at what played from the tail before the measured delay up to a little
+        # past the capture time itself: a delay measured wrong never hides the echo from it.
+        window = self.played.read(start - TAIL, len(heard) + int((TAIL + self.lag + AHEAD) * SAMPLE_RATE))
         at = int(TAIL * SAMPLE_RATE)
         reference = window[at : at + len(heard)]
         out = self._cancel(heard, reference)
@@ -164,6 +174,7 @@ class EchoFilter:
             self.blocks += 1
             self.energy_in += float(np.sum(heard.astype(np.float64) ** 2))
             self.energy_out += float(np.sum(out.astype(np.float64) ** 2))
+            self.removed.append(20 * math.log10(max(_rms(heard), 1.0) / max(_rms(out), 1.0)))
         if not self.gate.passes(level, loudest):
             self.gated += 1
             if level > self.floor:
@@ -208,10 +219,15 @@ class EchoFilter:
         removed = 10 * math.log10(self.energy_in / self.energy_out) if self.energy_out > 0 else 0.0
         return {
             "removed_db": removed,
+            # The median block: mostly echo alone (the person's voice, not cancelled, is louder
+            # and dominates the energy, but is heard in few blocks).
+            "removed_median_db": float(np.median(self.removed)) if self.removed else 0.0,
             "energy_in": self.energy_in,
             "energy_out": self.energy_out,
             "blocks": self.blocks,
             "gated": self.gated,
+            "delay_s": -1.0 if self.delay.delay is None else self.delay.delay,
+            "sureness": self.delay.sureness,
         }
 
     def close(self) -> None:
