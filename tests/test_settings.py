@@ -264,3 +264,15 @@ def test_change_rate_and_volume_still_step_within_bounds() -> None:
     assert settings.change_rate(1) is False
     assert settings.change_rate(-1) is True and settings.rate == RATE_MAX - 20
     assert Settings(volume=1.0).change_volume(1) is False
+
+
+@pytest.mark.parametrize("number", ["000", "0118", "112", "'000'"])
+def test_an_emergency_number_with_a_leading_zero_is_kept_as_written(tmp_path: Path, number: str) -> None:
+    # Australia's 000 typed by hand, unquoted: YAML 1.1 would read it as the number 0, and every
+    # emergency reply would tell people to call "0".
+    path = tmp_path / "settings.yaml"
+    path.write_text(f"emergency_number: {number}\nrate: 150\n")
+    settings, notice = load_settings(path)
+    assert notice is None
+    assert settings.emergency_number == number.strip("'")
+    assert settings.rate == 150  # other numbers are still numbers

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -77,6 +78,12 @@ class GuardedLoader(yaml.SafeLoader):
     def construct_document(self, node: yaml.Node) -> object:
         _check_size(node, self.max_nodes)
         return super().construct_document(node)
+
+
+# Digits with a leading zero are text, as people mean them: an emergency number such as 000
+# (YAML 1.1 reads it as the number 0, or as octal), a phone number, a code.
+GuardedLoader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+GuardedLoader.yaml_implicit_resolvers["0"].insert(0, ("tag:yaml.org,2002:str", re.compile(r"^0[0-9_]+$")))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
