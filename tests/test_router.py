@@ -38,11 +38,11 @@ SETS = [
     ("typed_in_scope", "dev"),
     ("typed_negatives", "dev"),
     ("typed_safety", "dev"),
-    pytest.param("typed_in_scope", "heldout", marks=_not_yet(0.97, 0.914)),
+    pytest.param("typed_in_scope", "heldout", marks=_not_yet(0.97, 0.921)),
     pytest.param("typed_negatives", "heldout", marks=_not_yet(0.98, 0.967)),
     ("typed_safety", "heldout"),
     # The second, larger set by another blind writer (issue 11).
-    pytest.param("typed_in_scope_2", "dev", marks=_not_yet(0.97, 0.836)),
+    pytest.param("typed_in_scope_2", "dev", marks=_not_yet(0.97, 0.856)),
     pytest.param("typed_negatives_2", "dev", marks=_not_yet(0.98, 0.975)),
     pytest.param("typed_safety_2", "dev", marks=_not_yet(0.98, 0.919)),
     pytest.param("typed_in_scope_2", "heldout", marks=_not_yet(0.97, 0.771)),
@@ -64,7 +64,7 @@ def test_blind_sets(router: Router, name: str, split: str) -> None:
     assert rate >= TARGETS[set_kind(name)], f"{name} {split}: {rate:.1%} right"
 
 
-@_not_yet(PARAPHRASE_TARGET, 0.85)
+@_not_yet(PARAPHRASE_TARGET, 0.861)
 def test_heldout_paraphrases(router: Router) -> None:
     entries = [e for e in load_set(PACK_PATH, "typed_in_scope", "heldout") if not router.verbatim(e.say)]
     assert len(entries) >= 40
