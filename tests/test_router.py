@@ -38,16 +38,25 @@ SETS = [
     ("typed_in_scope", "dev"),
     ("typed_negatives", "dev"),
     ("typed_safety", "dev"),
-    pytest.param("typed_in_scope", "heldout", marks=_not_yet(0.97, 0.893)),
+    pytest.param("typed_in_scope", "heldout", marks=_not_yet(0.97, 0.921)),
     pytest.param("typed_negatives", "heldout", marks=_not_yet(0.98, 0.967)),
     ("typed_safety", "heldout"),
+    # The second, larger set by another blind writer (issue 11).
+    pytest.param("typed_in_scope_2", "dev", marks=_not_yet(0.97, 0.856)),
+    pytest.param("typed_negatives_2", "dev", marks=_not_yet(0.98, 0.975)),
+    pytest.param("typed_safety_2", "dev", marks=_not_yet(0.98, 0.919)),
+    pytest.param("typed_in_scope_2", "heldout", marks=_not_yet(0.97, 0.771)),
+    pytest.param("typed_negatives_2", "heldout", marks=_not_yet(0.98, 0.975)),
+    ("typed_safety_2", "heldout"),
 ]
+# The second set's safety questions are fewer (37 dev, 18 held out).
+MIN_ENTRIES = {"typed_safety_2": 15}
 
 
 @pytest.mark.parametrize(("name", "split"), SETS)
 def test_blind_sets(router: Router, name: str, split: str) -> None:
     entries = load_set(PACK_PATH, name, split)
-    assert len(entries) >= 40
+    assert len(entries) >= MIN_ENTRIES.get(name, 40)
     misses = [(e, router.route(e.say)) for e in entries]
     misses = [(e, r) for e, r in misses if not is_right(r, e.expect)]
     rate = 1 - len(misses) / len(entries)
@@ -55,7 +64,7 @@ def test_blind_sets(router: Router, name: str, split: str) -> None:
     assert rate >= TARGETS[set_kind(name)], f"{name} {split}: {rate:.1%} right"
 
 
-@_not_yet(PARAPHRASE_TARGET, 0.815)
+@_not_yet(PARAPHRASE_TARGET, 0.861)
 def test_heldout_paraphrases(router: Router) -> None:
     entries = [e for e in load_set(PACK_PATH, "typed_in_scope", "heldout") if not router.verbatim(e.say)]
     assert len(entries) >= 40
@@ -71,7 +80,7 @@ def _fresh(part: str) -> list:
 
 
 FRESH = [
-    pytest.param("in scope", 0.97, marks=_not_yet(0.97, 0.936)),
+    pytest.param("in scope", 0.97, marks=_not_yet(0.97, 0.955)),
     pytest.param("negatives", 0.98, marks=_not_yet(0.98, 0.976)),
     ("safety", 0.98),
 ]

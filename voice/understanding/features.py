@@ -131,6 +131,7 @@ def evidence(said: Said, index: Index, shape: bool = True) -> dict[int, list[flo
     top = float(scores.max()) if len(scores) else 0.0
     numbers = exact | set(fuzzy) | index.sharing(lemset) | {int(i) for i in scores.nonzero()[0]}
     out: dict[int, list[float]] = {}
+    pointless: set[int] = set()
     pairs = list(zip(said.lemmas, said.weights, strict=True))
     for number in numbers:
         owner = index.owners[number]
@@ -140,6 +141,8 @@ def evidence(said: Said, index: Index, shape: bool = True) -> dict[int, list[flo
         credit = similar
         heard_as = [credit if start <= i < end else 0.0 for i in range(len(pairs))]
         own = sum(w * max(h, lem in mine) for (lem, w), h in zip(pairs, heard_as, strict=True)) / total
+        if not own and number not in exact:
+            pointless.add(number)  # nothing said points at it: only the question's shape or the topic's words
         unexplained = [w * (1 - h) for (lem, w), h in zip(pairs, heard_as, strict=True) if lem not in allowed]
         explained = 1.0 - sum(unexplained) / total
         alien = float(heard_as[rarest] == 0 and said.lemmas[rarest] not in allowed) if words else 0.0
@@ -168,4 +171,5 @@ def evidence(said: Said, index: Index, shape: bool = True) -> dict[int, list[flo
     for number, features in out.items():
         other = next((fit for fit, n in fits if n != number), 0.0)
         features[NAMES.index("margin")] = (features[at] - other) * features[NAMES.index("explained")]
-    return out
+    # Weighed against the others (a question of which), never an answer itself.
+    return {number: features for number, features in out.items() if number not in pointless}
