@@ -124,7 +124,7 @@ def test_the_echos_delay_is_measured_and_the_echo_cancelled_beyond_the_filters_t
     echo = EchoFilter(PacedMic(echo_pcm.tobytes(), clock), played, canceller)
     blocks = len(voice) // 512
     out = np.concatenate([np.frombuffer(echo.read(512), dtype="<i2") for _ in range(blocks)])
-    assert echo.delay.delay == pytest.approx(0.5, abs=0.05)
+    assert echo.finder.delay == pytest.approx(0.5, abs=0.05)
     after = slice(8 * SAMPLE_RATE, len(out))  # the filter has had time to learn the room
     before_db = 10 * np.log10(np.mean(echo_pcm[after].astype(float) ** 2))
     left_db = 10 * np.log10(np.mean(out[after].astype(float) ** 2) + 1.0)

@@ -141,7 +141,7 @@ class EchoFilter:
         self.canceller = canceller
         self.lag = lag
         self.gate = ResidualGate()
-        self.delay = DelayFinder()
+        self.finder = DelayFinder()  # how late the echo comes back
         self.floor = 0.0  # the room's own level, once calibrated
         # For the benchmark: while the guide played, the energy heard before and after
         # cancellation, the blocks heard and those turned down.
@@ -156,8 +156,8 @@ class EchoFilter:
         raw = self.stream.read(size)
         heard = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2")
         captured = self._clock(len(heard))
-        self.delay.hear(captured, heard)
-        if (found := self.delay.measure(self.played)) is not None:
+        self.finder.hear(captured, heard)
+        if (found := self.finder.measure(self.played)) is not None:
             self.lag = max(0.0, found - EARLY)
         start = captured - self.lag
         if self.played.last_end() < start - TAIL:
@@ -172,9 +172,10 @@ class EchoFilter:
         level = _rms(out)
         if loudest >= ACTIVE:
             self.blocks += 1
-            self.energy_in += float(np.sum(heard.astype(np.float64) ** 2))
-            self.energy_out += float(np.sum(out.astype(np.float64) ** 2))
-            self.removed.append(20 * math.log10(max(_rms(heard), 1.0) / max(_rms(out), 1.0)))
+            energy_in = float(np.sum(heard.astype(np.float64) ** 2))
+            self.energy_in += energy_in
+            self.energy_out += level * level * len(out)
+            self.removed.append(20 * math.log10(max(math.sqrt(energy_in / max(1, len(heard))), 1.0) / max(level, 1.0)))
         if not self.gate.passes(level, loudest):
             self.gated += 1
             if level > self.floor:
@@ -226,8 +227,8 @@ class EchoFilter:
             "energy_out": self.energy_out,
             "blocks": self.blocks,
             "gated": self.gated,
-            "delay_s": -1.0 if self.delay.delay is None else self.delay.delay,
-            "sureness": self.delay.sureness,
+            "delay_s": -1.0 if self.finder.delay is None else self.finder.delay,
+            "sureness": self.finder.sureness,
         }
 
     def close(self) -> None:
