@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.support
 
-from tests.support.guide import Guide
+from tests.support.guide import Guide, use_engine
 from tests.support.pulse import Pulse, RigError
 from tests.support.room import Talker, blind_sentences
 from tests.support.sound import voice_seconds
@@ -237,6 +237,9 @@ def print_table(result: dict) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", default="auto", choices=("auto", "moonshine", "sphinx"), help="the guide's recogniser"
+    )
     parser.add_argument("--trials", type=int, default=6, help="stop trials per condition, spoken and Esc in turn")
     parser.add_argument(
         "--echo-db",
@@ -256,6 +259,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"))
     args = parser.parse_args()
+    use_engine(args.engine)
     with tempfile.TemporaryDirectory(prefix="bench-barge-in-") as work:
         try:
             with Pulse(Path(work)) as pulse:

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.support
 
 from scripts.bench_barge_in import ALONE_QUIET, Session, _pct, alive, stop_trial  # noqa: E402
-from tests.support.guide import Guide  # noqa: E402
+from tests.support.guide import Guide, use_engine  # noqa: E402
 from tests.support.pulse import Pulse, RigError  # noqa: E402
 from voice.content.pack import find_pack, load_pack  # noqa: E402
 from voice.understanding.router import Router  # noqa: E402
@@ -160,9 +160,13 @@ def main() -> int:
         default=[-36.0, -24.0],
         help="echo levels, comma-separated dB (PulseAudio's cubic volume: -36 dB is 25%%)",
     )
+    parser.add_argument(
+        "--engine", default="auto", choices=("auto", "moonshine", "sphinx"), help="the guide's recogniser"
+    )
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "voice-guide-speech"))
     args = parser.parse_args()
+    use_engine(args.engine)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-echo-") as work:
         try:

@@ -11,7 +11,7 @@ Per voice x condition x split (dev, heldout, fresh) it prints, side by side:
   emerg       emergencies answered as emergencies
 and the decoding + routing time per utterance.
 
-Run: .venv/bin/python scripts/bench_hearing.py [--engine sphinx|vosk] [--model PATH]
+Run: .venv/bin/python scripts/bench_hearing.py [--engine auto|moonshine|sphinx|vosk] [--model PATH]
      [--voices a,b] [--conditions clean,noise15,reverb] [--split dev,heldout,fresh]
      [--limit N] [--workers 1|2] [--json] [--misses]
 A benchmark, never a pass/fail test. Heldout and fresh entries are only measured: --misses lists
@@ -126,7 +126,7 @@ def header(engine: str, found: list[Sentence], splits: list[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--engine", default="sphinx", choices=("sphinx", "vosk"))
+    parser.add_argument("--engine", default="auto", choices=("auto", "moonshine", "sphinx", "vosk"))
     parser.add_argument("--model", help="a Vosk model folder (--engine vosk)")
     parser.add_argument("--voices", help=f"comma list (default all): {', '.join(VOICES)}")
     parser.add_argument("--conditions", default=",".join(CONDITIONS), help=f"comma list of {', '.join(CONDITIONS)}")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, f
 
 import bench_barge_in
 
-from tests.support.guide import Guide
+from tests.support.guide import Guide, use_engine
 from tests.support.pulse import Pulse, RigError
 from tests.support.sound import speech_span
 from tests.support.speech import build, load_questions, speech_tests_path
@@ -66,6 +66,9 @@ class Turn:
 
 def _read_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+ENGINE_USED = ["sphinx"]  # what --engine said, for the table
 
 
 class Turns:
@@ -180,10 +183,12 @@ def _offline(turns: list[Turn], router: Router, pack: object) -> dict:
     """The guide's recogniser and SpeechRecognition's stock recognize_sphinx on the same files."""
     import speech_recognition as sr
 
-    from voice.hearing.sphinx_engine import SphinxRecognizer
+    from voice.hearing.engines import make_recognizer
+    from voice.understanding.heard import clear_request
 
     audio = [(turn, load_wav(turn.path)) for turn in turns]
-    guide = SphinxRecognizer(recognizer_phrases(pack))  # type: ignore[arg-type]
+    clear = clear_request(router.route)
+    guide = make_recognizer(recognizer_phrases(pack), ENGINE_USED[0], notify=lambda _: None, clear=clear)  # type: ignore[arg-type]
     generic = sr.Recognizer()
 
     def stock(pcm: bytes) -> str:
@@ -234,6 +239,7 @@ def _summary(
     }
     return {
         "questions": len(turns),
+        "engine": ENGINE_USED[0],
         "answered": len(gaps),
         "end_of_speech_to_reply_s": {"p50": _pct(gaps, 0.5), "p95": _pct(gaps, 0.95), "all": gaps},
         "guide_timings": internal,
@@ -271,8 +277,8 @@ def _print_table(s: dict) -> None:
 
     gap = s["end_of_speech_to_reply_s"]
     print(
-        f"voice-guide latency: {s['questions']} spoken questions (en-us, 150 wpm, clean), engine sphinx, "
-        f"{s['answered']} answered"
+        f"voice-guide latency: {s['questions']} spoken questions (en-us, 150 wpm, clean), "
+        f"engine {s.get('engine', '?')}, {s['answered']} answered"
     )
     print(f"{'measure':44s} {'p50':>9s} {'p95':>9s}")
     print(f"{'end of speech -> first reply audio (parec)':44s} {f(gap['p50']):>9s} {f(gap['p95']):>9s}")
@@ -345,6 +351,8 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="one progress line per question on stderr")
     bench_barge_in.add_arguments(parser)
     args = parser.parse_args()
+    use_engine(args.engine)
+    ENGINE_USED[0] = args.engine
     phases = set(args.phases.split(","))
 
     # A terminated benchmark must still stop its server and guide.

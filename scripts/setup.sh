@@ -102,6 +102,9 @@ rm -f "$STAMP"  # a failed install must not look current
 # PYTHONWARNINGS: setuptools prints a boxed warning about editable installs that a caregiver
 # cannot act on; errors still show.
 PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
+# Moonshine's model is unpacked once (a few seconds) into the cache, so the first start is quick.
+"$VENV/bin/python" -c "from voice.hearing.moonshine_engine import prepare; prepare()" ||
+  echo "The Moonshine speech model could not be prepared; the guide will hear with PocketSphinx." >&2
 { fingerprint; echo "$mode"; } >"$STAMP"
 
 # --- the voice-guide command on the PATH, as pipx does it: a link in ~/.local/bin ---------------

@@ -433,7 +433,7 @@ def test_a_damaged_model_falls_back_in_one_line(tmp_path: Path) -> None:
     assert ran.code == 0
     assert ran.err.splitlines() == [
         f"The speech model in {model} could not be loaded: it is damaged or incomplete. Copy or download it "
-        "again. Using the built-in PocketSphinx recogniser instead."
+        "again. Using the built-in recogniser instead."
     ]
 
 

@@ -47,7 +47,10 @@ def test_every_word_of_every_phrase_has_a_pronunciation(pack: Pack) -> None:
         assert word in entries and all(set(p.split()) <= PHONES for p in entries[word]), word
 
 
-def test_auto_without_a_vosk_model_is_pocketsphinx(pack: Pack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_auto_without_a_vosk_or_moonshine_model_is_pocketsphinx(
+    pack: Pack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("voice.hearing.moonshine_engine.model_folder", lambda: None)
     monkeypatch.setenv("VOSK_MODEL_PATH", str(tmp_path))
     monkeypatch.setattr("voice.hearing.models.PROJECT_MODELS", tmp_path)
     monkeypatch.setattr("voice.hearing.models.user_models_dir", lambda: tmp_path)

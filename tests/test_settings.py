@@ -236,7 +236,7 @@ def test_set_value_accepts(key: str, value: str, field: str, expected: object) -
         ("volume", "2", "volume must be a number from 0.3 to 1.0"),
         ("volume", "nan", "volume must be a number"),
         ("sound_cues", "maybe", "sound_cues must be on or off"),
-        ("engine", "google", "engine must be auto, vosk or sphinx"),
+        ("engine", "google", "engine must be auto, vosk, moonshine or sphinx"),
         ("wake_phrase", "   ", "wake_phrase must be one or more words"),
         ("wake_phrase", "guide 2", "wake_phrase must be one or more words"),
         ("colour", "blue", '"colour" is not a setting; the settings are rate, volume'),
@@ -254,7 +254,7 @@ def test_describe_lists_every_setting() -> None:
     lines = describe(CHANGED)
     assert lines[0] == "rate: 190 (words per minute, 90 to 250)"
     assert "sound_cues: off (short tones while listening, on or off)" in lines
-    assert "engine: sphinx (speech recognizer: auto, vosk or sphinx)" in lines
+    assert "engine: sphinx (speech recognizer: auto, vosk, moonshine or sphinx)" in lines
     assert len(lines) == 9
     assert describe(Settings())[2].startswith("voice: system default")
 

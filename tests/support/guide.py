@@ -25,6 +25,15 @@ from .sound import speech_span
 from .speech import speak
 from .track import Track
 
+# The recogniser the guide is started with: the rig tests use PocketSphinx, the same on every
+# machine; the benchmarks choose (use_engine).
+ENGINE = "sphinx"
+
+
+def use_engine(name: str) -> None:
+    global ENGINE
+    ENGINE = name
+
 
 @dataclass
 class Said:
@@ -56,7 +65,8 @@ class Guide:
         self.keyboard: int | None = None  # a pseudo-terminal's master side: where keys are pressed
         self._reader: threading.Thread | None = None
 
-    def start(self, *args: str, keys: bool = False, engine: str = "sphinx", guide: str = "leg_pain") -> None:
+    def start(self, *args: str, keys: bool = False, engine: str = "", guide: str = "leg_pain") -> None:
+        engine = engine or ENGINE
         self.wait(lambda: self.speaker.ready and self.mic.ready, 10, "parec recorded nothing")
         stdin: int = subprocess.DEVNULL
         if keys:

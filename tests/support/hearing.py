@@ -21,7 +21,7 @@ from voice.conversation.settings import Settings
 from voice.hearing.engines import make_recognizer
 from voice.hearing.wav import load_wav
 from voice.types import Recognizer
-from voice.understanding.heard import judge
+from voice.understanding.heard import clear_request, judge
 from voice.understanding.router import Router
 from voice.understanding.vocabulary import recognizer_phrases
 
@@ -61,6 +61,11 @@ class Outcome:
     answered: str  # the session's reply intent (what the app would do)
     right: bool  # in scope: the expected id; not for me: left alone; emergency: answered as one
     ms: float  # decoding and routing, per utterance
+    # The recogniser's two hearings before they were weighed, so that the weighing can be tried
+    # again offline (the grammar's phrase, the open words, their likeness)
+    phrase: str = ""
+    words: str = ""
+    likeness: float = 0.0
 
 
 def _spoken(path: Path) -> list[dict]:
@@ -98,13 +103,15 @@ class Hearer:
         self.pack = pack
         self.router = Router(pack)
         phrases = recognizer_phrases(pack, (Settings().wake_phrase,))
-        self.recognizer: Recognizer = make_recognizer(phrases, engine, model, notify=lambda _: None)
+        clear = clear_request(self.router.route)
+        self.recognizer: Recognizer = make_recognizer(phrases, engine, model, notify=lambda _: None, clear=clear)
 
     def hear(self, sentence: Sentence, voice: Voice, condition: str) -> Outcome:
         pcm = load_wav(render(sentence.say, voice, condition))
         start = time.perf_counter()
         session = Session(self.pack, self.router)  # a fresh session, as `listen`
-        transcript = judge(self.recognizer.transcribe(pcm), self.router.route, session.safety.emergency)
+        raw = self.recognizer.transcribe(pcm)
+        transcript = judge(raw, self.router.route, session.safety.emergency)
         request = self.router.route(transcript.text)
         reply = session.handle(transcript.text)  # what it would do, were it acted on
         ms = (time.perf_counter() - start) * 1000
@@ -130,6 +137,9 @@ class Hearer:
             str(reply.intent),
             right,
             ms,
+            raw.text,
+            raw.open_text,
+            raw.confidence,
         )
 
 

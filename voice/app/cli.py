@@ -144,13 +144,15 @@ def _notify(message: str) -> None:
 def cmd_listen(args: argparse.Namespace) -> int:
     from ..hearing.engines import make_recognizer
     from ..hearing.wav import load_wav
-    from ..understanding.heard import judge
+    from ..understanding.heard import clear_request, judge
     from ..understanding.vocabulary import recognizer_phrases
 
     pack = _load(args)
     recordings = [(path, load_wav(path)) for path in args.files]  # a bad file fails before the model loads
-    recognizer = make_recognizer(recognizer_phrases(pack), args.engine, args.model, args.free, notify=_notify)
     router = Router(pack)
+    recognizer = make_recognizer(
+        recognizer_phrases(pack), args.engine, args.model, args.free, _notify, clear_request(router.route)
+    )
     for path, pcm in recordings:
         session = Session(pack, router)
         transcript = judge(recognizer.transcribe(pcm), router.route, session.safety.emergency)
@@ -206,9 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     def engine_opts(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--engine",
-            choices=("auto", "vosk", "sphinx"),
+            choices=("auto", "vosk", "moonshine", "sphinx"),
             default="auto",
-            help="speech recogniser (auto: Vosk when an English model is installed)",
+            help="speech recogniser (auto: Vosk when an English model is installed, else Moonshine, else PocketSphinx)",
         )
         p.add_argument("--model", metavar="PATH", help="a Vosk model folder")
         p.add_argument("--free", action="store_true", help="recognise any words, not only the guide's (less accurate)")

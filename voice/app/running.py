@@ -25,6 +25,7 @@ from ..speaking.playback import NoSpeaker, Player
 from ..speaking.speaker import Silent, Voice
 from ..speaking.synthesis import Synthesizer
 from ..types import Keys, Played, Recognizer, Speaker
+from ..understanding.heard import clear_request
 from ..understanding.router import Router
 from ..understanding.vocabulary import recognizer_phrases
 from .typed import typed_lines
@@ -104,8 +105,9 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
                 spoken_notices.append(str(exc))
         if microphone is not None:
             phrases = recognizer_phrases(pack, (settings.wake_phrase,))
+            clear = clear_request(session.router.route)
             recognizer = load_recognizer(  # in the background, while the welcome is already spoken
-                lambda: make_recognizer(phrases, engine, args.model, args.free, notify=notify),
+                lambda: make_recognizer(phrases, engine, args.model, args.free, notify, clear),
                 notify,
                 at_once=engine == "vosk" or bool(args.model),  # a chosen model that is missing stops the start
             )

@@ -23,7 +23,7 @@ from .folders import APP_NAME, PROFILE_ENV, SETTINGS_FILE, config_dir, in_profil
 RATE_MIN, RATE_MAX, RATE_STEP, RATE_DEFAULT = 90, 250, 20, 150
 # Volume is pyttsx3's 0..1 scale; below 0.3 speech is lost on a laptop's speakers.
 VOLUME_MIN, VOLUME_MAX, VOLUME_STEP, VOLUME_DEFAULT = 0.3, 1.0, 0.1, 0.9
-ENGINES = ("auto", "vosk", "sphinx")
+ENGINES = ("auto", "vosk", "moonshine", "sphinx")
 WAKE_PHRASE_DEFAULT = "guide"
 # What the emergency reply tells people to call until a caregiver sets the real number.
 EMERGENCY_NUMBER_DEFAULT = "your local emergency number"
@@ -38,7 +38,7 @@ class Settings:
     volume: float = VOLUME_DEFAULT
     voice: str = ""  # a pyttsx3 voice id or name; "" means the system default
     sound_cues: bool = True  # short tones for "listening" and "did not catch that"
-    engine: str = "auto"  # speech recognizer: auto, vosk or sphinx
+    engine: str = "auto"  # speech recognizer: auto, vosk, moonshine or sphinx
     wake_phrase: str = WAKE_PHRASE_DEFAULT
     push_to_talk: bool = False
     welcome_back: bool = True  # offer to go back to where the user was last time
@@ -157,7 +157,7 @@ _RULES: dict[str, _Rule] = {
     "volume": _Rule(_volume, f"a number from {VOLUME_MIN} to {VOLUME_MAX}", f"{VOLUME_MIN} to {VOLUME_MAX}"),
     "voice": _Rule(_voice, "a voice name or id, or default", "a voice name or id, or default"),
     "sound_cues": _Rule(_flag, "on or off", "short tones while listening, on or off"),
-    "engine": _Rule(_engine, "auto, vosk or sphinx", "speech recognizer: auto, vosk or sphinx"),
+    "engine": _Rule(_engine, "auto, vosk, moonshine or sphinx", "speech recognizer: auto, vosk, moonshine or sphinx"),
     "wake_phrase": _Rule(_wake_phrase, "one or more words, such as guide", "the word that gets the guide's attention"),
     "push_to_talk": _Rule(_flag, "on or off", "listen only while a key is held, on or off"),
     "welcome_back": _Rule(_flag, "on or off", "offer to go back to where you were, on or off"),

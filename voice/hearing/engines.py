@@ -13,7 +13,7 @@ from ..errors import GuideError
 from ..types import Phrases, Recognizer
 from .models import ModelError, find_vosk_model
 
-ENGINES = ("auto", "vosk", "sphinx")
+ENGINES = ("auto", "vosk", "moonshine", "sphinx")
 
 
 def make_recognizer(
@@ -22,10 +22,12 @@ def make_recognizer(
     model: str | None = None,
     free: bool = False,
     notify: Callable[[str], None] = print,
+    clear: Callable[[str], bool] | None = None,
 ) -> Recognizer:
-    """The recogniser for `engine`; `auto` prefers an English Vosk model and falls back to
-    PocketSphinx (saying why) when there is none or it is broken. `phrases`: what the guide
-    expects to hear (its grammar)."""
+    """The recogniser for `engine`; `auto` prefers an English Vosk model, then Moonshine (installed
+    with the guide on x86-64), then PocketSphinx, saying why when a model is broken. `phrases`: what the guide
+    expects to hear (its grammar); `clear`: whether open words alone clearly ask for something,
+    so that no grammar pass is needed (understanding/heard.py)."""
     if engine not in ENGINES:
         raise GuideError(f"Unknown speech engine '{engine}'. Choose one of: {', '.join(ENGINES)}.")
     if engine in ("auto", "vosk"):
@@ -43,7 +45,19 @@ def make_recognizer(
         except ModelError as exc:
             if engine == "vosk":
                 raise
-            notify(f"{exc} Using the built-in PocketSphinx recogniser instead.")
+            notify(f"{exc} Using the built-in recogniser instead.")
+    if engine in ("auto", "moonshine") and not free:
+        from .moonshine_engine import model_folder
+
+        folder = model_folder()
+        if folder is not None:
+            from .moonshine_engine import MoonshineRecognizer  # imported only when it is installed
+
+            return MoonshineRecognizer(phrases, folder, clear)
+        if engine == "moonshine":
+            raise ModelError(
+                "The Moonshine speech model is not installed. Run scripts/setup.sh to add it, or use --engine sphinx."
+            )
     from .sphinx_engine import SphinxRecognizer
 
     return SphinxRecognizer(phrases, free=free)

@@ -178,7 +178,7 @@ class SphinxStream:
 class SphinxRecognizer:
     name = "sphinx"
 
-    def __init__(self, phrases: Phrases, free: bool = False) -> None:
+    def __init__(self, phrases: Phrases, free: bool = False, open_model: bool = True) -> None:
         hmm = get_model_path("en-us/en-us")
         self.open_only = free  # --free: the generic model only, nothing to compare with
         try:
@@ -193,7 +193,8 @@ class SphinxRecognizer:
             # decoder's noise and level estimates; a whisper of noise keeps them sane.
             common = dict(hmm=hmm, dict=str(dic), samprate=SAMPLE_RATE, loglevel="FATAL", dither=True)
             self.decoder = Decoder(jsgf=str(gram), bestpath=False, **common)
-            self.open = Decoder(lm=str(arpa), **common)
+            # open_model=False: another engine hears the open words (moonshine_engine.py)
+            self.open = Decoder(lm=str(arpa), **common) if open_model else None
             self.sounds = load_cmudict(str(dic))  # the phones of every word either model hears
             self.streamer = Decoder(jsgf=str(gram), bestpath=False, **common)
             self.description = "PocketSphinx (built in), tuned to this guide"
@@ -215,11 +216,15 @@ class SphinxRecognizer:
         if speech is None:
             return Transcript("", 0.0, "sphinx")  # an even hum or silence: nothing was said
         pcm = with_noise_floor(speech)
-        heard = self._decode(self.open, pcm)
+        heard = self.hear_open(speech, pcm)
         if self.open_only:
-            return Transcript(heard, 1.0 if heard else 0.0, "sphinx")
+            return Transcript(heard, 1.0 if heard else 0.0, self.name)
         phrase = self._decode(self.decoder, pcm)
-        return Transcript(phrase, self.likeness(phrase, heard), "sphinx", open_text=heard)
+        return Transcript(phrase, self.likeness(phrase, heard), self.name, open_text=heard)
+
+    def hear_open(self, speech: bytes, floored: bytes) -> str:
+        """The words said, in any wording (the open model's hearing of the trimmed speech)."""
+        return self._decode(self.open, floored)
 
     def likeness(self, phrase: str, heard: str) -> float:
         """How alike the grammar's phrase and the open words sound, 0..1: compared as phones,
