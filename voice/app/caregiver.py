@@ -44,7 +44,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"  {place}")
     found = models.find_models(args.model)
     if not found:
-        print("No Vosk model is installed: the guide uses its built-in PocketSphinx recogniser.")
+        from ..hearing.moonshine_engine import model_folder
+
+        built_in = "Moonshine and PocketSphinx" if model_folder() is not None else "PocketSphinx"
+        print(f"No Vosk model is installed: the guide uses its built-in recognisers ({built_in}).")
     for path, problem in found:
         language = models.guess_language(path.name) or "unknown language"
         state = f"BROKEN: it {problem}" if problem else "ready"

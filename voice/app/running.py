@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
@@ -29,6 +30,8 @@ from ..understanding.heard import clear_request
 from ..understanding.router import Router
 from ..understanding.vocabulary import recognizer_phrases
 from .typed import typed_lines
+
+WELCOME_FIRST = 2.0  # seconds the recogniser's loading waits, at most, for the welcome's first sound
 
 
 def make_speaker(save_audio: str | None, notify: Callable[[str], None], played: Played | None = None) -> Speaker:
@@ -106,8 +109,16 @@ def run_guide(args: argparse.Namespace, pack: Pack, notify: Callable[[str], None
         if microphone is not None:
             phrases = recognizer_phrases(pack, (settings.wake_phrase,))
             clear = clear_request(session.router.route)
+
+            def load() -> Recognizer:
+                # Loading takes both cores for a second or two: the welcome's first word comes first.
+                waited = time.monotonic() + WELCOME_FIRST
+                while speaker.first_audio_at is None and time.monotonic() < waited:
+                    time.sleep(0.02)
+                return make_recognizer(phrases, engine, args.model, args.free, notify, clear)
+
             recognizer = load_recognizer(  # in the background, while the welcome is already spoken
-                lambda: make_recognizer(phrases, engine, args.model, args.free, notify, clear),
+                load,
                 notify,
                 at_once=engine == "vosk" or bool(args.model),  # a chosen model that is missing stops the start
             )

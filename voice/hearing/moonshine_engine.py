@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import pickle
 import re
 from collections import ChainMap
 from collections.abc import Callable
@@ -83,6 +84,9 @@ def _unpacked(source: Path, folder: Path) -> Path:
         onnx.save(model, str(exported))
         _session(exported, ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, scratch)
         os.replace(scratch, target)
+        for old in folder.glob(f"{source.stem}-*.onnx"):  # an earlier version's, no longer used
+            if old != target:
+                old.unlink(missing_ok=True)
     finally:
         for path in (exported, scratch):
             path.unlink(missing_ok=True)
@@ -150,7 +154,24 @@ def prepare(folder: Path | None = None) -> bool:
         return False
     for part in _PARTS[:2]:
         _unpacked(folder / part, cache_dir() / "moonshine")
+    english_sounds(cache_dir() / "moonshine")
     return True
+
+
+def english_sounds(folder: Path) -> dict[str, list[str]]:
+    """Every word of PocketSphinx's English dictionary -> its first pronunciation, kept in the
+    cache: parsing the dictionary takes half a second of Python, which holds up the welcome."""
+    path = folder / f"english-sounds-{_CACHE_VERSION}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    sounds = {word: prons[:1] for word, prons in load_cmudict().items()}
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}-{os.getpid()}")
+    scratch.write_bytes(pickle.dumps(sounds, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(scratch, path)
+    return sounds
 
 
 def words_of(text: str) -> str:
@@ -181,9 +202,12 @@ class MoonshineRecognizer(SphinxRecognizer):
                 "Reinstall it with scripts/setup.sh, or use --engine sphinx."
             ) from None
         self.outputs = [o.name for o in self.listen_decoder.get_outputs()]
+        # The first run of a session sets up its memory: 1.4 s, not 0.2 s. Done here, while the
+        # welcome is spoken, and not on the person's first question.
+        self.decode(np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32))
         # Moonshine hears any English word: their sounds, for comparing the two hearings, read
-        # while the guide starts (a second) rather than before.
-        self.all_sounds: Future = ThreadPoolExecutor(1).submit(load_cmudict)
+        # while the guide starts rather than before.
+        self.all_sounds: Future = ThreadPoolExecutor(1).submit(english_sounds, cache_dir() / "moonshine")
         self.description = "Moonshine (base, English) and PocketSphinx, tuned to this guide"
 
     def transcribe(self, pcm: bytes) -> Transcript:
