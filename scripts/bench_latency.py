@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, f
 
 import bench_barge_in
 
+from tests.support import guide as guide_rig
 from tests.support.guide import Guide, use_engine
 from tests.support.pulse import Pulse, RigError
 from tests.support.sound import speech_span
@@ -66,9 +67,6 @@ class Turn:
 
 def _read_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
-
-
-ENGINE_USED = ["sphinx"]  # what --engine said, for the table
 
 
 class Turns:
@@ -188,7 +186,7 @@ def _offline(turns: list[Turn], router: Router, pack: object) -> dict:
 
     audio = [(turn, load_wav(turn.path)) for turn in turns]
     clear = clear_request(router.route)
-    guide = make_recognizer(recognizer_phrases(pack), ENGINE_USED[0], notify=lambda _: None, clear=clear)  # type: ignore[arg-type]
+    guide = make_recognizer(recognizer_phrases(pack), guide_rig.ENGINE, notify=lambda _: None, clear=clear)  # type: ignore[arg-type]
     generic = sr.Recognizer()
 
     def stock(pcm: bytes) -> str:
@@ -239,7 +237,7 @@ def _summary(
     }
     return {
         "questions": len(turns),
-        "engine": ENGINE_USED[0],
+        "engine": guide_rig.ENGINE,
         "answered": len(gaps),
         "end_of_speech_to_reply_s": {"p50": _pct(gaps, 0.5), "p95": _pct(gaps, 0.95), "all": gaps},
         "guide_timings": internal,
@@ -352,7 +350,6 @@ def main() -> int:
     bench_barge_in.add_arguments(parser)
     args = parser.parse_args()
     use_engine(args.engine)
-    ENGINE_USED[0] = args.engine
     phases = set(args.phases.split(","))
 
     # A terminated benchmark must still stop its server and guide.

@@ -47,12 +47,10 @@ def make_recognizer(
                 raise
             notify(f"{exc} Using the built-in recogniser instead.")
     if engine in ("auto", "moonshine") and not free:
-        from .moonshine_engine import model_folder
+        from .moonshine_engine import MoonshineRecognizer, model_folder
 
         folder = model_folder()
         if folder is not None:
-            from .moonshine_engine import MoonshineRecognizer  # imported only when it is installed
-
             return MoonshineRecognizer(phrases, folder, clear)
         if engine == "moonshine":
             raise ModelError(

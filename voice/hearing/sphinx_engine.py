@@ -16,6 +16,7 @@ import hashlib
 import os
 import random
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +181,9 @@ class SphinxRecognizer:
 
     def __init__(self, phrases: Phrases, free: bool = False, open_model: bool = True) -> None:
         hmm = get_model_path("en-us/en-us")
+        # Whether open words alone clearly ask for something, so need no grammar pass: only for an
+        # open hearing good enough to act on alone (moonshine_engine.py sets it).
+        self.clear: Callable[[str], bool] | None = None
         self.open_only = free  # --free: the generic model only, nothing to compare with
         try:
             if free:
@@ -214,9 +218,11 @@ class SphinxRecognizer:
     def transcribe(self, pcm: bytes) -> Transcript:
         speech = trim_silence(pcm)
         if speech is None:
-            return Transcript("", 0.0, "sphinx")  # an even hum or silence: nothing was said
+            return Transcript("", 0.0, self.name)  # an even hum or silence: nothing was said
         pcm = with_noise_floor(speech)
         heard = self.hear_open(speech, pcm)
+        if heard and self.clear is not None and self.clear(heard):
+            return Transcript(heard, 1.0, self.name, open_text=heard)  # clear as said: no grammar pass
         if self.open_only:
             return Transcript(heard, 1.0 if heard else 0.0, self.name)
         phrase = self._decode(self.decoder, pcm)
