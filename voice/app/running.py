@@ -41,7 +41,7 @@ def make_speaker(save_audio: str | None, notify: Callable[[str], None], played: 
         notify(f"{exc} For now, answers are printed.")
         return Silent()
     try:
-        player = Player(played=played)
+        player = Player(played=played, lost=notify)
     except NoSpeaker as exc:
         notify(str(exc))
         player = None

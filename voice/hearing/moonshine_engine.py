@@ -13,6 +13,7 @@ Its model files are run with onnxruntime instead, the unpacking done once and ca
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import pickle
@@ -51,6 +52,17 @@ def model_folder() -> Path | None:
     return folder if all((folder / p).is_file() for p in _PARTS) else None
 
 
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("moonshine-cpp")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+def _cache() -> Path:
+    return cache_dir() / "moonshine"
+
+
 def read_tokens(path: Path) -> list[bytes]:
     """The tokenizer's pieces: each a length (one byte, or two when the first is >= 128) and bytes."""
     data, out, at = path.read_bytes(), [], 0
@@ -68,7 +80,9 @@ def _unpacked(source: Path, folder: Path) -> Path:
     """`source` (an .ort model) as an ONNX model with its int8 weights unpacked to floats once and
     its graph optimised once, cached in `folder`; built on first use (seconds), then reused: the
     optimising alone takes 4 s at every start otherwise."""
-    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}-{_CACHE_VERSION}"
+    # The package's version and the file's size, not its time: checkouts with their own copy of
+    # the same package share one cache rather than each rebuilding it over the other's.
+    stamp = f"{_package_version()}-{source.stat().st_size}-{_CACHE_VERSION}"
     target = folder / f"{source.stem}-{stamp}.onnx"
     if target.is_file():
         return target
@@ -153,8 +167,8 @@ def prepare(folder: Path | None = None) -> bool:
     if folder is None:
         return False
     for part in _PARTS[:2]:
-        _unpacked(folder / part, cache_dir() / "moonshine")
-    english_sounds(cache_dir() / "moonshine")
+        _unpacked(folder / part, _cache())
+    english_sounds(_cache())
     return True
 
 
@@ -192,7 +206,7 @@ class MoonshineRecognizer(SphinxRecognizer):
         try:
             import onnxruntime as ort
 
-            cache, done = cache_dir() / "moonshine", ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # optimised once
+            cache, done = _cache(), ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # optimised once
             self.listen_encoder = _session(_unpacked(folder / _PARTS[0], cache), done)
             self.listen_decoder = _session(_unpacked(folder / _PARTS[1], cache), done)
             self.tokens = read_tokens(folder / _PARTS[2])
@@ -207,7 +221,9 @@ class MoonshineRecognizer(SphinxRecognizer):
         self.decode(np.random.default_rng(0).normal(0, 0.01, SAMPLE_RATE).astype(np.float32))
         # Moonshine hears any English word: their sounds, for comparing the two hearings, read
         # while the guide starts rather than before.
-        self.all_sounds: Future = ThreadPoolExecutor(1).submit(english_sounds, cache_dir() / "moonshine")
+        reader = ThreadPoolExecutor(1)
+        self.all_sounds: Future = reader.submit(english_sounds, _cache())
+        reader.shutdown(wait=False)  # the one job still runs; the thread ends with it
         self.description = "Moonshine (base, English) and PocketSphinx, tuned to this guide"
 
     def likeness(self, phrase: str, heard: str) -> float:
