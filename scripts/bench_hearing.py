@@ -7,7 +7,8 @@ Per voice x condition x split (dev, heldout, fresh) it prints, side by side:
   in-scope    in-scope requests routed to the expected section, item or command
   alone       not-for-me speech (room talk, television, off topic) left alone: rejected, or
               answered "unknown"; never an action, a reading or a safety line
-  kept        emergencies (typed_safety.yaml's, spoken) not rejected: must be 100%
+  kept        emergencies (typed_safety.yaml's, spoken) not rejected, or at least pointed to
+              emergency help ("didn't catch that; if you need help urgently, call ..."): must be 100%
   emerg       emergencies answered as emergencies
 and the decoding + routing time per utterance.
 

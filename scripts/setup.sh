@@ -51,10 +51,10 @@ SYSTEM_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 portaudio19-dev python3-v
   libspeexdsp1 libspeexdsp-dev swig g++)
 # Only the tests: sox and espeak-ng make test speech, PulseAudio null sinks (reached through
 # libasound2-plugins' ALSA device) stand in for a sound card, desktop-file-validate checks the
-# launcher's menu entry; flite and festival (with two of its voices) are the test voices set
-# aside, never tuned on (tests/support/voices.py).
+# launcher's menu entry; flite and festival (kal and slt) are the test voices set
+# aside, never tuned on, and festvox-kdlpc16k a third tuned voice (tests/support/voices.py).
 TEST_PACKAGES=(sox pulseaudio pulseaudio-utils libasound2-plugins alsa-utils desktop-file-utils
-  flite festival festvox-kallpc16k festvox-us-slt-hts)
+  flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 want=("${SYSTEM_PACKAGES[@]}")
 [ "$mode" = test ] && want+=("${TEST_PACKAGES[@]}")
 

@@ -39,3 +39,11 @@ def test_no_record_without_a_heard_and_spoken_turn() -> None:
     assert not TimingLog(out).record(Timings(), 2.0, "x", "y")  # nothing heard (a key, the welcome)
     assert not TimingLog(None).record(heard, 2.0, "x", "y")
     assert out.getvalue() == ""
+
+
+def test_a_reply_made_without_the_router_counts_its_synthesis_from_recognition() -> None:
+    out = io.StringIO()
+    timings = Timings(speech_end=10.0, heard_end=10.3, recognized=10.35)  # routed never set
+    assert TimingLog(out).record(timings, 10.5, "help me", "emergency")
+    record = json.loads(out.getvalue())
+    assert record["routing_s"] == 0.0 and record["synthesis_s"] == 0.15, record

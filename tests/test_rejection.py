@@ -121,3 +121,51 @@ def test_the_loop_says_once_that_it_did_not_catch_talk(
     # the request after the talk answered (and after it the one reprompt).
     assert "didn't catch that" in guide[1] and sum("didn't catch" in line for line in guide) == 1, guide
     assert guide[2].startswith("Guide: Causes"), guide
+
+
+def test_an_emergency_phrase_the_words_do_not_bear_out_points_to_help(router: Router, pack: Pack) -> None:
+    # Talk bent by the grammar into an emergency phrase: not the alarm, but not nothing either.
+    heard = _judged(router, pack, "the bleeding will not stop", "did you ring the surgery about your appointment", 0.13)
+    assert heard.rejected and heard.urgent and heard.text == "did you ring the surgery about your appointment"
+    # Two hearings alike enough: an emergency, answered as one.
+    heard = _judged(router, pack, "i am stuck on the floor", "i'm stuck on the flaw", 0.6)
+    assert not heard.rejected and not heard.urgent
+
+
+class _Heard:
+    """A recogniser that hears one fixed pair of hearings, for the loop's part alone."""
+
+    name = "sphinx"
+
+    def __init__(self, transcripts: list[Transcript]) -> None:
+        self.transcripts = transcripts
+
+    def transcribe(self, pcm: bytes) -> Transcript:
+        return self.transcripts.pop(0) if self.transcripts else Transcript("", 0.0, "sphinx")
+
+    def stream(self) -> _Heard:
+        return self
+
+    def accept(self, pcm: bytes) -> str:
+        return ""
+
+    def settle(self) -> Transcript:
+        return self.finish()
+
+    def finish(self) -> Transcript:
+        return self.transcribe(b"")
+
+
+def test_the_loop_points_to_emergency_help_each_time_perhaps_an_emergency_was_said(pack: Pack) -> None:
+    unsure = Transcript("the bleeding will not stop", 0.13, "sphinx", open_text="did you ring the surgery")
+    loop_ref: list[Loop] = []
+    speech = bytes(3200 * 4)
+    out = io.StringIO()
+    parts = Parts(Session(pack), Silent(), ScriptedMicrophone([speech, speech], loop_ref), _Heard([unsure, unsure]))
+    loop = Loop(parts, Options(out=out, exit_after_silence=1))
+    loop_ref.append(loop)
+    assert loop.run() == 0
+    guide = [line for line in out.getvalue().splitlines() if line.startswith("Guide: ")]
+    pointed = [line for line in guide if "didn't catch that" in line and "call your local emergency number" in line]
+    assert len(pointed) == 2, guide  # every time, unlike the plain "didn't catch that"
+    assert not any(line.startswith("Guide: That could be an emergency") for line in guide), guide

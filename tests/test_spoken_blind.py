@@ -74,13 +74,16 @@ def test_not_for_me_left_alone(heard: list[Outcome]) -> None:
 
 
 def test_emergencies_heard_are_never_rejected(heard: list[Outcome]) -> None:
-    # An emergency the recogniser heard (in either hearing) is never taken for talk; one it did
-    # not hear at all cannot be told from talk, and is counted by the benchmark, not here.
+    # An emergency the recogniser heard (in either hearing) is never taken for talk without a
+    # pointer to emergency help; one it did not hear at all cannot be told from talk, and is
+    # counted by the benchmark, not here.
     emergencies = [o for o in heard if o.kind == "emergency"]
     assert emergencies, "no emergency sentences in the dev split"
     emergency = safety_for(load_pack(find_pack(None))).emergency
     rejected = [
-        f"{o.voice} {o.condition}: '{o.say}' heard as '{o.heard}'" for o in heard if o.rejected and emergency(o.heard)
+        f"{o.voice} {o.condition}: '{o.say}' heard as '{o.heard}' ('{o.phrase}')"
+        for o in heard
+        if o.rejected and not o.pointed and (emergency(o.heard) or emergency(o.phrase))
     ]
     assert not rejected, "emergencies rejected as not for the guide:\n" + "\n".join(rejected)
     assert any(not o.rejected and o.answered == "emergency" for o in emergencies)

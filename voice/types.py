@@ -36,6 +36,9 @@ class Transcript:
     # What an open-vocabulary model heard in the same speech, when the engine also has one:
     # a second opinion on `text`, which a grammar would bend into one of the guide's phrases.
     open_text: str = ""
+    # Rejected, but the grammar heard an emergency that the open words do not bear out: the guide
+    # does not sound the alarm at the television, nor say nothing: it points to emergency help.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Heard:
     kind: Literal["said", "key", "silence", "end", "unclear"]
     text: str = ""  # what was said or typed; for a key, its action name
     on_screen: bool = False  # typed at the terminal, so already shown: no "You:" caption
+    urgent: bool = False  # unclear, but perhaps an emergency (Transcript.urgent): emergency help is pointed to
 
 
 class VoiceStyle(Protocol):

@@ -66,6 +66,7 @@ class Outcome:
     phrase: str = ""
     words: str = ""
     likeness: float = 0.0
+    pointed: bool = False  # rejected, but pointed to emergency help (perhaps an emergency)
 
 
 def _spoken(path: Path) -> list[dict]:
@@ -140,6 +141,7 @@ class Hearer:
             raw.text,
             raw.open_text,
             raw.confidence,
+            transcript.urgent,
         )
 
 
@@ -166,9 +168,10 @@ def hear_all(
 
 
 def share(outcomes: Iterable[Outcome], kind: str, rejected: bool = False) -> tuple[int, int]:
-    """(right, of how many) for one kind; with `rejected`, how many of that kind were rejected."""
+    """(right, of how many) for one kind; with `rejected`, how many of that kind were rejected
+    with no pointer to emergency help."""
     chosen = [o for o in outcomes if o.kind == kind]
-    return sum(o.rejected if rejected else o.right for o in chosen), len(chosen)
+    return sum(o.rejected and not o.pointed if rejected else o.right for o in chosen), len(chosen)
 
 
 def as_dict(outcome: Outcome) -> dict:

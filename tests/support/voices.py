@@ -65,6 +65,9 @@ VOICES = {
         # Tuned on: the team's own test voices (tests/support/speech.py).
         Voice("espeak-en-us", "espeak-ng", "en-us", 175, set_aside=False),
         Voice("espeak-en-gb", "espeak-ng", "en-gb-x-rp", 140, set_aside=False),
+        # Festival's ked (festvox-kdlpc16k): an American man's recorded diphones, far nearer real
+        # speech than espeak-ng's formants, which a neural recogniser hears worse than people.
+        Voice("festival-ked", "festival", "ked_diphone", set_aside=False),
         # Set aside (Debian flite, festival with festvox-kallpc16k and festvox-us-slt-hts).
         Voice("flite-slt", "flite", "slt"),  # American woman
         Voice("flite-rms", "flite", "rms"),  # American man

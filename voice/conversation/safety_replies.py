@@ -69,6 +69,10 @@ class SafetyGuide:
     def emergency_line(self, number: str) -> str:
         return self.texts["emergency"].format(number=spoken_number(number))
 
+    def not_caught_urgent(self, number: str) -> str:
+        """Said to speech that may have been an emergency, heard too unclearly to be sure of it."""
+        return self.texts["not_caught_urgent"].format(number=spoken_number(number))
+
     def disclaimer(self, number: str) -> str:
         """The pack's disclaimer, with the emergency number once a caregiver has set it."""
         reply = self.pack.disclaimer

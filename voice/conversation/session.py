@@ -75,6 +75,11 @@ class Session(Controls):
             text += " " + self.texts.say("try_saying", examples=examples)
         return self._said(Reply(text, intent))
 
+    def not_caught(self, urgent: bool = False) -> Reply:
+        """Said to speech not acted on; `urgent` (perhaps an emergency) points to emergency help."""
+        number = self.settings.emergency_number
+        return Reply(self.safety.not_caught_urgent(number) if urgent else self.texts.say("not_caught"), "not_caught")
+
     def greeting(self, offer_resume: bool = True) -> Reply:
         """What is said at start: the full welcome the first time, a short one after that,
         offering to go back to where the user was."""

@@ -63,7 +63,8 @@ class Attention:
         if heard.kind == "unclear":
             # Neither a request nor silence: the count towards sleep goes on, so a television
             # talking all evening does not keep the guide awake and answering.
-            return (Turn.WAIT if self.asleep else Turn.UNCLEAR), heard
+            # Perhaps an emergency: emergency help is pointed to, asleep or not.
+            return (Turn.WAIT if self.asleep and not heard.urgent else Turn.UNCLEAR), heard
         self.silences = 0
         if not self.asleep:
             return Turn.ACT, heard

@@ -31,7 +31,7 @@ from .attention import Attention, Turn
 from .bargein import cuts_in, is_echo, key_silences
 from .listening import LISTEN_TIMEOUT, SLICE, Listener
 from .notforme import NotForMe
-from .records import Captions, TimingLog, Timings
+from .records import Captions, TimingLog
 
 _KEY_POLL = 0.05  # seconds: how often a key is looked for when only a key can come
 
@@ -118,26 +118,22 @@ class Loop:
         thread = threading.Thread(target=talk, name="speaking", daemon=True)
         thread.start()
         cut_in: Heard | None = None
-        while not done.is_set():
-            cut_in = self._pending_key()
-            if cut_in is None and self.listener is not None:
-                cut_in = self._listen_while_speaking()
-            elif cut_in is None:
-                done.wait(_KEY_POLL)
-            if cut_in is not None:
+        try:
+            while not done.is_set():
+                cut_in = self._pending_key()
+                if cut_in is None and self.listener is not None:
+                    cut_in = self._listen_while_speaking()
+                elif cut_in is None:
+                    done.wait(_KEY_POLL)
+                if cut_in is not None:
+                    break
+        finally:  # Ctrl-C and shutdowns too: the voice stops before the sound device is closed under it
+            if cut_in is not None or not done.is_set():
                 self.stop_speaking.set()
-                break
-        thread.join()
-        self._log_timing(reply)
+            thread.join()
+        self.timing_log.after_reply(self.listener, self.speaker.first_audio_at, reply)
         self.speaking_text = ""
         return cut_in
-
-    def _log_timing(self, reply: Reply) -> None:
-        listener = self.listener
-        if listener is not None and self.timing_log.record(
-            listener.timings, self.speaker.first_audio_at, reply.heard, reply.intent
-        ):
-            listener.timings = Timings()
 
     # --- input -----------------------------------------------------------------------------
 
@@ -178,6 +174,8 @@ class Loop:
         playing = self.speaker.now_playing or self.speaking_text
         if self.session.safety.emergency(transcript.text) and not is_echo(transcript.text, playing):
             return Heard("said", transcript.text)  # an emergency cuts in (its words in the guide's own voice do not)
+        if transcript.urgent and not is_echo(transcript.text, playing):
+            return Heard("unclear", transcript.text, urgent=True)  # perhaps an emergency: help is pointed to now
         if transcript.rejected:
             return None  # not said to the guide: the reading goes on
         if not cuts_in(transcript.text, self._route(transcript.text), playing):
@@ -261,9 +259,9 @@ class Loop:
 
     def _unclear(self, heard: Heard) -> Heard | None:
         self.captions.show("You", f"({heard.text or 'unclear'}: not acted on)")
-        if not self.not_for_me.say_not_caught():
+        if not self.not_for_me.say_not_caught() and not heard.urgent:  # help is pointed to every time
             return None
-        return self.respond(Reply(self.session.texts.say("not_caught"), "not_caught"))
+        return self.respond(self.session.not_caught(heard.urgent))
 
     def _answer(self, heard: Heard) -> Reply:
         self.not_for_me.answered()

@@ -20,7 +20,7 @@ class NotForMe:
     def heard(self, transcript: Transcript) -> Heard:
         """What the loop makes of a transcript from the microphone (judged: understanding/heard.py)."""
         if transcript.rejected:
-            return Heard("unclear", transcript.text)
+            return Heard("unclear", transcript.text, urgent=transcript.urgent)
         self.last_speech = Heard("said", transcript.text)
         return self.last_speech
 
