@@ -54,20 +54,20 @@ def _share(outcomes: list[Outcome], kind: str, condition: str | None = None) -> 
     return right / total
 
 
-@pytest.mark.xfail(strict=False, reason="target 92% clean (issue 10); today 73% (82/112; 65% with PocketSphinx alone)")
+@pytest.mark.xfail(strict=False, reason="target 92% clean (issue 10); today 79% (89/112; 65% with PocketSphinx alone)")
 def test_in_scope_clean(heard: list[Outcome]) -> None:
     assert _share(heard, "in_scope", "clean") >= IN_SCOPE["clean"]
 
 
 @pytest.mark.xfail(
-    strict=False, reason="target 85% at 15 dB (issue 10); today 66% (74/112; 57% with PocketSphinx alone)"
+    strict=False, reason="target 85% at 15 dB (issue 10); today 71% (79/112; 57% with PocketSphinx alone)"
 )
 def test_in_scope_at_15_db(heard: list[Outcome]) -> None:
     assert _share(heard, "in_scope", "noise15") >= IN_SCOPE["noise15"]
 
 
 @pytest.mark.xfail(
-    strict=False, reason="target 95% left alone (issue 10); today 88% (116/132; 71% at 15 dB with PocketSphinx alone)"
+    strict=False, reason="target 95% left alone (issue 10); today 91% (120/132; 71% at 15 dB with PocketSphinx alone)"
 )
 def test_not_for_me_left_alone(heard: list[Outcome]) -> None:
     assert _share(heard, "not_for_me") >= LEFT_ALONE
