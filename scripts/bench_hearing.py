@@ -136,6 +136,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, choices=(1, 2))
     parser.add_argument("--json", action="store_true", help="every outcome as JSON lines, then no table")
     parser.add_argument("--misses", action="store_true", help="list the dev split's misses")
+    parser.add_argument(
+        "--both-hearings", action="store_true", help="hear every utterance both ways (for scripts/weigh_hearing.py)"
+    )
     parser.add_argument("--saved", nargs="+", metavar="FILE", help="print the table of earlier --json runs instead")
     args = parser.parse_args()
     try:
@@ -163,7 +166,7 @@ def main() -> int:
             return _fail(str(exc))
         tasks = [(s, v, c) for v in voices for c in conditions for s in found]
         start = time.perf_counter()
-        outcomes = hear_all(tasks, args.engine, args.model, args.workers)
+        outcomes = hear_all(tasks, args.engine, args.model, args.workers, args.both_hearings)
         note = f"{len(tasks)} utterances in {time.perf_counter() - start:.0f} s with {args.workers} workers"
     if args.json:
         for outcome in outcomes:

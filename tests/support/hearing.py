@@ -20,7 +20,7 @@ from voice.conversation.session import Session
 from voice.conversation.settings import Settings
 from voice.hearing.engines import make_recognizer
 from voice.hearing.wav import load_wav
-from voice.types import Recognizer
+from voice.types import Recognizer, Transcript
 from voice.understanding.heard import clear_request, judge
 from voice.understanding.router import Router
 from voice.understanding.vocabulary import recognizer_phrases
@@ -30,6 +30,7 @@ KINDS = ("in_scope", "not_for_me", "emergency")
 
 
 NOT_FOR_ME = ("room_talk", "television", "off_topic")
+CLEAR_ENGINES = ("moonshine",)  # the recognisers that act on clear open words with no grammar pass
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Outcome:
     words: str = ""
     likeness: float = 0.0
     pointed: bool = False  # rejected, but pointed to emergency help (perhaps an emergency)
+    engine: str = ""  # the recogniser's name, which picks its weighing
 
 
 def _spoken(path: Path) -> list[dict]:
@@ -97,22 +99,22 @@ def sentences(pack_path: str | Path, splits: Iterable[str] = SPLITS, files: Iter
     return out
 
 
-class Hearer:
-    """One recogniser, router and pack, built as `voice-guide run` builds them."""
+class Decider:
+    """What the app does with a recogniser's transcript: weighed, routed and answered, as
+    `voice-guide run` does it (the router and pack built as it builds them)."""
 
-    def __init__(self, pack: Pack, engine: str = "sphinx", model: str | None = None) -> None:
+    def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.router = Router(pack)
-        phrases = recognizer_phrases(pack, (Settings().wake_phrase,))
-        clear = clear_request(self.router.route)
-        self.recognizer: Recognizer = make_recognizer(phrases, engine, model, notify=lambda _: None, clear=clear)
+        self.clear = clear_request(self.router.route)
 
-    def hear(self, sentence: Sentence, voice: Voice, condition: str) -> Outcome:
-        pcm = load_wav(render(sentence.say, voice, condition))
-        start = time.perf_counter()
+    def decide(self, sentence: Sentence, voice: str, condition: str, raw: Transcript, start: float) -> Outcome:
+        """What the app would do with the recogniser's transcript `raw` (heard from `start`)."""
         session = Session(self.pack, self.router)  # a fresh session, as `listen`
-        raw = self.recognizer.transcribe(pcm)
-        transcript = judge(raw, self.router.route, session.safety.emergency)
+        words, given = raw.open_text, raw
+        if raw.engine in CLEAR_ENGINES and raw.text != words and words and self.clear(words):
+            given = Transcript(words, 1.0, raw.engine, open_text=words)  # as the recogniser itself would
+        transcript = judge(given, self.router.route, session.safety.emergency)
         request = self.router.route(transcript.text)
         reply = session.handle(transcript.text)  # what it would do, were it acted on
         ms = (time.perf_counter() - start) * 1000
@@ -126,7 +128,7 @@ class Hearer:
         else:
             right = not transcript.rejected and reply.intent == "emergency"
         return Outcome(
-            voice.name,
+            voice,
             condition,
             sentence.say,
             sentence.expect,
@@ -142,15 +144,34 @@ class Hearer:
             raw.open_text,
             raw.confidence,
             transcript.urgent,
+            raw.engine,
         )
+
+
+class Hearer(Decider):
+    """One recogniser too, built as `voice-guide run` builds it."""
+
+    def __init__(self, pack: Pack, engine: str = "sphinx", model: str | None = None, both: bool = False) -> None:
+        super().__init__(pack)
+        phrases = recognizer_phrases(pack, (Settings().wake_phrase,))
+        # both: every utterance heard both ways (no clear-words shortcut in the recogniser; the
+        # same decision is made in decide), so that the weighing can be tried again on saved outcomes.
+        clear = None if both else self.clear
+        self.recognizer: Recognizer = make_recognizer(phrases, engine, model, notify=lambda _: None, clear=clear)
+
+    def hear(self, sentence: Sentence, voice: Voice, condition: str) -> Outcome:
+        pcm = load_wav(render(sentence.say, voice, condition))
+        start = time.perf_counter()
+        raw = self.recognizer.transcribe(pcm)
+        return self.decide(sentence, voice.name, condition, raw, start)
 
 
 _hearer: Hearer | None = None
 
 
-def _start(engine: str, model: str | None) -> None:
+def _start(engine: str, model: str | None, both: bool = False) -> None:
     global _hearer
-    _hearer = Hearer(load_pack(find_pack(None)), engine, model)
+    _hearer = Hearer(load_pack(find_pack(None)), engine, model, both)
 
 
 def _hear(task: tuple[Sentence, Voice, str]) -> Outcome:
@@ -159,11 +180,15 @@ def _hear(task: tuple[Sentence, Voice, str]) -> Outcome:
 
 
 def hear_all(
-    tasks: list[tuple[Sentence, Voice, str]], engine: str = "sphinx", model: str | None = None, workers: int = 2
+    tasks: list[tuple[Sentence, Voice, str]],
+    engine: str = "sphinx",
+    model: str | None = None,
+    workers: int = 2,
+    both: bool = False,
 ) -> list[Outcome]:
     """Every (sentence, voice, condition) heard, by `workers` processes (the machine has 2 cores),
     each with its own recogniser. The shipped pack, as `voice-guide run` finds it."""
-    with multiprocessing.Pool(max(1, min(2, workers)), _start, (engine, model)) as pool:
+    with multiprocessing.Pool(max(1, min(2, workers)), _start, (engine, model, both)) as pool:
         return list(pool.imap_unordered(_hear, tasks, chunksize=8))
 
 
