@@ -10,8 +10,6 @@ stops (the 0.3 s target) is a benchmark figure: scripts/bench_latency.py.
 from __future__ import annotations
 
 import math
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +19,7 @@ import numpy as np
 import pytest
 
 from tests.support.guide import Guide
-from tests.support.pulse import Pulse, RigError, missing
+from tests.support.pulse import Pulse, missing, private_server
 from tests.support.room import Talker, blind_sentences
 from tests.support.sound import describe, read_wav, voice_seconds
 from tests.support.speech import speak, spoken_seconds
@@ -47,16 +45,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def pulse() -> Iterator[Pulse]:
-    server = Pulse(Path(tempfile.mkdtemp(prefix="barge-in-")))
-    try:
-        server.start()
-    except RigError as exc:
-        server.close()
-        shutil.rmtree(server.work, ignore_errors=True)
-        pytest.skip(str(exc))
-    yield server
-    server.close()
-    shutil.rmtree(server.work, ignore_errors=True)
+    yield from private_server("barge-in-")
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,8 @@ PulseAudio server, which is stopped while it plays."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.procs import readline
-from tests.support.pulse import Pulse, RigError, missing
+from tests.support.pulse import Pulse, missing, private_server
 from voice.speaking.playback import LOST_SPEAKER
 
 pytestmark = pytest.mark.skipif(bool(missing()), reason="needs pulseaudio and pulseaudio-utils (Debian)")
@@ -38,16 +36,7 @@ print("done", flush=True)
 
 @pytest.fixture
 def pulse() -> Iterator[Pulse]:
-    server = Pulse(Path(tempfile.mkdtemp(prefix="speaker-lost-")))
-    try:
-        server.start()
-    except RigError as exc:
-        server.close()
-        shutil.rmtree(server.work, ignore_errors=True)
-        pytest.skip(str(exc))
-    yield server
-    server.close()
-    shutil.rmtree(server.work, ignore_errors=True)
+    yield from private_server("speaker-lost-")
 
 
 def test_a_loudspeaker_gone_while_speaking_is_said_once_and_the_guide_goes_on(pulse: Pulse) -> None:

@@ -15,8 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from .procs import end, readline, stop_pid
 from .sound import wav_seconds
@@ -185,6 +189,23 @@ class Pulse:
         if self.pid is not None:
             stop_pid(self.pid)
             self.pid = None
+
+
+def private_server(prefix: str) -> Iterator[Pulse]:
+    """A started server in a fresh folder, for a fixture to yield from: the test is skipped, with
+    the reason, when it cannot start here; afterwards it is stopped and its folder removed."""
+    server = Pulse(Path(tempfile.mkdtemp(prefix=prefix)))
+    try:
+        server.start()
+    except RigError as exc:
+        server.close()
+        shutil.rmtree(server.work, ignore_errors=True)
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.close()
+        shutil.rmtree(server.work, ignore_errors=True)
 
 
 def _block_owned_by(listing: str, module: str) -> str:
