@@ -151,6 +151,7 @@ class EchoFilter:
         self.count = 0  # samples read so far
         self.anchor = math.inf  # when sample 0 was captured, as the reads tell it
         self._anchored = 0.0
+        self.ungated = b""  # the last block read, before the gate (lookback.py gives back a word's start)
 
     def read(self, size: int) -> bytes:
         raw = self.stream.read(size)
@@ -161,6 +162,7 @@ class EchoFilter:
             self.lag = max(0.0, found - EARLY)
         start = captured - self.lag
         if self.played.last_end() < start - TAIL:
+            self.ungated = raw
             return raw  # nothing played lately: the room as it is
         # The gate looks at what played from the tail before the measured delay up to a little
         # past the capture time itself: a delay measured wrong never hides the echo from it.
@@ -168,6 +170,7 @@ class EchoFilter:
         at = int(TAIL * SAMPLE_RATE)
         reference = window[at : at + len(heard)]
         out = self._cancel(heard, reference)
+        self.ungated = out.astype("<i2").tobytes()
         loudest = max((_rms(window[i : i + 256]) for i in range(0, len(window), 256)), default=0.0)
         level = _rms(out)
         if loudest >= ACTIVE:

@@ -4,6 +4,7 @@ captured has the guide's own voice taken out first (echo.py)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 
 import speech_recognition as sr
@@ -13,6 +14,7 @@ from ..quiet import quiet_stderr
 from ..types import SAMPLE_RATE, WIDTH, EchoCanceller, Played
 from .echo import EchoFilter
 from .levels import rms
+from .lookback import Lookback
 
 NO_MICROPHONE = (
     "No microphone was found. Plug in a microphone or headset, check that it is switched "
@@ -62,6 +64,7 @@ class Microphone:
         self.played = played  # what the loudspeaker plays: the echo to take out
         self.canceller = canceller
         self.echo: EchoFilter | None = None
+        self.lookback: Lookback | None = None
 
     def __enter__(self) -> Microphone:
         try:
@@ -76,6 +79,9 @@ class Microphone:
             if self.played is not None:
                 # Before SpeechRecognition, so nothing (its thresholds, the recogniser) hears the echo.
                 self.echo = self.source.stream = EchoFilter(self.source.stream, self.played, self.canceller)
+            # As much as SpeechRecognition keeps from before an utterance starts, and one more.
+            before = self.recognizer.non_speaking_duration * SAMPLE_RATE / self.source.CHUNK
+            self.lookback = self.source.stream = Lookback(self.source.stream, math.ceil(before) + 1, self.echo)
         except (OSError, AttributeError, AssertionError) as exc:
             self.source = None
             raise NoMicrophone(NO_MICROPHONE) from exc
@@ -117,14 +123,26 @@ class Microphone:
 
         The caller may stop early (a complete request heard): closing the generator ends it.
         """
-        assert self.source is not None
+        assert self.source is not None and self.lookback is not None
+        # The audio given again is not new time: the timeout counts only what is heard now.
+        timeout += self.lookback.start() * self.source.CHUNK / SAMPLE_RATE
+        began = False
         try:
             for chunk in self.recognizer.listen(self.source, timeout=timeout, phrase_time_limit=limit, stream=True):
-                yield chunk.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=WIDTH)
+                audio = chunk.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=WIDTH)
+                if not began:  # the moments before the word, as heard before the echo gate
+                    audio = self.lookback.ungated(len(audio)) or audio
+                began = True
+                yield audio
         except sr.WaitTimeoutError:
             return
         except OSError as exc:  # unplugged while listening
             raise NoMicrophone("The microphone stopped working. " + NO_MICROPHONE) from exc
+        finally:
+            if began:
+                self.lookback.fresh()  # an utterance was heard: what came before it is done with
+            else:
+                self.lookback.rewind()  # nothing began: the next listen starts with these moments
 
     @property
     def threshold(self) -> float:
