@@ -108,6 +108,10 @@ def test_blind_negatives_and_in_scope_do_not_fire(pack: Pack) -> None:
         "i can't lift my foot off the floor properly",
         "help",
         "i need help",
+        "the bath water has gone cold",
+        "she gave a lovely speech at the wedding",
+        "i bought a whole packet of biscuits",
+        "my chest of drawers has gone grey with dust",
     ],
 )
 def test_everyday_sentences_sharing_a_word_are_not_emergencies(pack: Pack, everyday: str) -> None:
@@ -119,6 +123,26 @@ def test_everyday_sentences_sharing_a_word_are_not_emergencies(pack: Pack, every
 )
 def test_misspelt_and_misheard_emergencies(pack: Pack, misheard: str) -> None:
     assert safety_for(pack).emergency(misheard)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i've had a fall and i'm still on the floor",
+        "i'm in the bath and i can't get out",
+        "i've had an accident with my bowels",
+        "i've gone numb between my legs",
+        "his speech has gone slow",
+        "her talking went strange all of a sudden",
+        "half my face has dropped",
+        "he's holding his chest and he's gone grey",
+        "she's swallowed a whole packet",
+        "i burnt myself on purpose",
+    ],
+)
+def test_emergencies_said_in_other_words(pack: Pack, said: str) -> None:
+    # The words people used in the spoken development set, where the templates had missed.
+    assert safety_for(pack).emergency(said)
 
 
 def test_everything_the_recognisers_are_told_is_an_emergency(pack: Pack) -> None:
