@@ -39,6 +39,7 @@ class Intent(StrEnum):
     HELP = "help"
     KEYS = "keys"
     DISCLAIMER = "disclaimer"
+    GREET = "greet"
     # Answers to "Did you mean ...?"
     YES = "yes"
     SECOND = "second"

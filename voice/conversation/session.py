@@ -227,6 +227,9 @@ class Session(Controls):
             return Reply(self.texts.say("unknown_again"), Intent.UNKNOWN)
         return Reply(self.texts.say("unknown" if request.heard else "unknown_silence"), Intent.UNKNOWN)
 
+    def _greet(self, request: Request) -> Reply:
+        return self._said(Reply(self.texts.say("greet"), Intent.GREET))
+
     def _unexpected_answer(self, request: Request) -> Reply:
         """An answer ("yes", "the second one") with no question pending."""
         return self._said(self._unknown(request))
@@ -277,6 +280,7 @@ HANDLERS: dict[Intent, Callable[[Session, Request], Reply]] = {
     Intent.HELP: Session._help,
     Intent.KEYS: Session._keys,
     Intent.DISCLAIMER: Session._disclaimer,
+    Intent.GREET: Session._greet,
     Intent.YES: Session._unexpected_answer,
     Intent.SECOND: Session._unexpected_answer,
     Intent.NO: Session._no,
