@@ -61,7 +61,8 @@ def test_name_only_items_say_so_and_invent_nothing(pack: Pack, router: Router) -
 
 
 def test_clarification_accepts_yes_first_second_and_name(pack: Pack, router: Router) -> None:
-    for answer, expected in (("yes", 0), ("the first one", 0), ("the second one", 1), ("degenerative disc disease", 1)):
+    answers = (("yes", 0), ("the first one", 0), ("the second one", 1), ("number two", 1), ("read the second one", 1))
+    for answer, expected in (*answers, ("degenerative disc disease", 1)):
         session = _session(pack, router)
         reply = session.handle("disc")
         assert reply.intent == "clarify" and reply.text.startswith("Did you mean")

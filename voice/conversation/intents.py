@@ -23,6 +23,7 @@ class Intent(StrEnum):
     REPEAT = "repeat"
     START_OVER = "start_over"
     READ_ALL = "read_all"
+    ORDINAL = "ordinal"
     # The voice and the guide itself
     SLOWER = "slower"
     FASTER = "faster"

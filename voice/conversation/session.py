@@ -17,6 +17,7 @@ from ..understanding.vocabulary import load_commands
 from .controls import Controls
 from .intents import Intent, as_intent, check_commands
 from .memory import Memory
+from .picking import WELCOME, Picking
 from .reading import Reading
 from .reply import Reply
 from .safety_replies import SafetyGuide, SafetyReply
@@ -25,10 +26,8 @@ from .texts import Texts, inline
 
 __all__ = ["HANDLERS", "WELCOME", "Reply", "Session"]
 
-WELCOME = -1  # position before the first section
 
-
-class Session(Controls):
+class Session(Controls, Picking):
     """One person's conversation with one pack."""
 
     def __init__(
@@ -230,10 +229,6 @@ class Session(Controls):
     def _greet(self, request: Request) -> Reply:
         return self._said(Reply(self.texts.say("greet"), Intent.GREET))
 
-    def _unexpected_answer(self, request: Request) -> Reply:
-        """An answer ("yes", "the second one") with no question pending."""
-        return self._said(self._unknown(request))
-
     def _help(self, request: Request) -> Reply:
         say = self.texts.say
         if self.choices:
@@ -281,6 +276,7 @@ HANDLERS: dict[Intent, Callable[[Session, Request], Reply]] = {
     Intent.KEYS: Session._keys,
     Intent.DISCLAIMER: Session._disclaimer,
     Intent.GREET: Session._greet,
+    Intent.ORDINAL: Session._ordinal,
     Intent.YES: Session._unexpected_answer,
     Intent.SECOND: Session._unexpected_answer,
     Intent.NO: Session._no,

@@ -226,6 +226,15 @@ class Index:
             self._respelt[word] = found[0] if found else word
         return self._respelt[word]
 
+    def ordinal(self, words: tuple[str, ...]) -> int:
+        """The first place in a list that these words name ("the third one": 3), or 0."""
+        ordinals = load_commands().ordinals
+        for at, word in enumerate(words):
+            number = ordinals.get(" ".join(words[at : at + 2])) or ordinals.get(word)
+            if number:
+                return number
+        return 0
+
     def exact(self, key: str) -> set[int]:
         """Owners of a phrase said exactly as a template allows."""
         return self._exact.get(key, set())

@@ -9,7 +9,7 @@ items only reach it together, the guide asks which one was meant; otherwise the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..content.pack import Pack
 from .features import Said, evidence
@@ -20,6 +20,8 @@ NAVIGATION = ("next", "previous", "repeat", "start_over", "read_all")
 CONTROLS = ("slower", "faster", "louder", "quieter", "stop", "quit", "cues_off", "cues_on")
 MEMORY = ("bookmark", "goto_bookmark")
 ANSWERS = ("yes", "second", "no")
+# Requests that may name a place in a list ("the third one", "the first one", "number two").
+COUNTED = ("ordinal", "yes", "second")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Request:
     confidence: float = 0.0  # how likely this is what was meant (of requests at 0.9, about 9 in 10 are)
     target: str | None = None  # section or item id
     choices: tuple[str, ...] = ()  # for "clarify": the ids it could be
+    number: int = 0  # the place in a list that was named, from 1 (0: none)
 
 
 class Router:
@@ -64,7 +67,15 @@ class Router:
         `shape=False`: what the request is about, however it is put; the safety replies ask this
         of an advice question (which part of the guide to offer, or whether it is a command)."""
         said, ranked = self.ranked(text, shape)
-        return self.decide(said.heard, ranked, self.model.threshold, choices)
+        request = self.decide(said.heard, ranked, self.model.threshold, choices)
+        if request.intent not in COUNTED:
+            return request
+        number = self.index.ordinal(said.words)
+        if request.intent == "ordinal" and choices and 0 < number <= len(choices):
+            # "tell me about the second one" as the answer to "did you mean a or b?"
+            pick = choices[number - 1]
+            return Request(self.kinds[pick], request.heard, request.confidence, pick)
+        return replace(request, number=number)
 
     def decide(
         self,

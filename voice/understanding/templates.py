@@ -8,7 +8,7 @@ whole, and the recognisers are given a sample of the same phrases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -38,6 +38,7 @@ class Commands:
     skip_words: frozenset[str]
     rules: dict[str, Sentence]
     heard: dict[str, tuple[str, ...]]  # the phrases of blocks marked for the recognisers
+    ordinals: dict[str, int] = field(default_factory=dict)  # "third" -> 3, "number two" -> 2
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,11 @@ def load_commands(path: str = str(COMMANDS_FILE)) -> Commands:
     except (HassilError, ParseError, KeyError, TypeError, ValueError) as exc:
         raise GuideError(f"{path}: a command template is wrong ({exc}).") from None
     skip = frozenset(normalize(w) for w in intents.skip_words)
-    return Commands(phrases, skip, dict(intents.expansion_rules), heard)
+    try:
+        ordinals = {normalize(str(k)): int(v) for k, v in (data.get("ordinals") or {}).items()}
+    except (AttributeError, TypeError, ValueError):
+        raise GuideError(f"{path}: ordinals must map words to numbers, as in 'third: 3'.") from None
+    return Commands(phrases, skip, dict(intents.expansion_rules), heard, ordinals)
 
 
 @lru_cache(maxsize=4)
