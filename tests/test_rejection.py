@@ -65,6 +65,23 @@ def test_an_engine_never_rejects_an_emergency(router: Router, pack: Pack) -> Non
     assert not judge(unsure, router.route, safety_for(pack).emergency).rejected
 
 
+def test_an_emergency_perhaps_misheard_points_to_help(router: Router, pack: Pack) -> None:
+    safety = safety_for(pack)
+
+    def judged(phrase: str, words: str) -> Transcript:
+        return judge(
+            Transcript(phrase, 0.1, "moonshine", open_text=words), router.route, safety.emergency, safety.near_emergency
+        )
+
+    # Moonshine's words for "i think i'm having a heart attack" and "i don't want to be here any more".
+    for words in ("a might that i am having a horrid attack", "i do not want to be her anymore"):
+        heard = judged("what is a herniated disc", words)
+        assert heard.rejected and heard.urgent, words  # not acted on, but emergency help is pointed to
+    # Talk that sounds like nothing urgent is left alone, with no pointer.
+    heard = judged("what is a herniated disc", "what a horrid day we have had")
+    assert heard.rejected and not heard.urgent
+
+
 @pytest.fixture(scope="module")
 def recognizer(pack: Pack) -> SphinxRecognizer:
     return SphinxRecognizer(recognizer_phrases(pack))

@@ -408,3 +408,11 @@ def test_mid_reading_an_emergency_cuts_in_but_its_own_words_do_not(pack: Pack, r
     )
     echo.speaking_text = session.safety.emergency_line("your local emergency number")
     assert echo._listen_while_speaking() is None
+
+
+def test_an_emergency_that_sounds_misheard_is_near_one_never_one(pack: Pack) -> None:
+    safety = safety_for(pack)
+    for heard in ("i think i am having a horrid attack", "i do not want to be her anymore"):
+        assert safety.near_emergency(heard) and not safety.emergency(heard), heard
+    for talk in ("what a horrid day", "her leg hurts when she walks", "my heart is fine thank you"):
+        assert not safety.near_emergency(talk), talk

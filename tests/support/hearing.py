@@ -114,7 +114,7 @@ class Decider:
         words, given = raw.open_text, raw
         if raw.engine in CLEAR_ENGINES and raw.text != words and words and self.clear(words):
             given = Transcript(words, 1.0, raw.engine, open_text=words)  # as the recogniser itself would
-        transcript = judge(given, self.router.route, session.safety.emergency)
+        transcript = judge(given, self.router.route, session.safety.emergency, session.safety.near_emergency)
         request = self.router.route(transcript.text)
         reply = session.handle(transcript.text)  # what it would do, were it acted on
         ms = (time.perf_counter() - start) * 1000

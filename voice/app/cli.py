@@ -155,7 +155,9 @@ def cmd_listen(args: argparse.Namespace) -> int:
     )
     for path, pcm in recordings:
         session = Session(pack, router)
-        transcript = judge(recognizer.transcribe(pcm), router.route, session.safety.emergency)
+        transcript = judge(
+            recognizer.transcribe(pcm), router.route, session.safety.emergency, session.safety.near_emergency
+        )
         if transcript.rejected:
             # Most likely not said to the guide: not acted on, as in a conversation.
             reply = Reply(session.texts.say("not_caught"), "unknown", transcript.text, transcript.confidence)

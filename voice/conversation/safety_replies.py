@@ -66,6 +66,10 @@ class SafetyGuide:
         """Whether `text` tells of an emergency: it wakes the guide and cuts in on a reading."""
         return self.safety.emergency(text)
 
+    def near_emergency(self, text: str) -> bool:
+        """Whether `text` could be an emergency misheard ("i'm having a horrid attack")."""
+        return self.safety.near_emergency(text)
+
     def emergency_line(self, number: str) -> str:
         return self.texts["emergency"].format(number=spoken_number(number))
 

@@ -150,7 +150,8 @@ class Loop:
             return None
         try:
             transcript = self.listener.listen(timeout, speaking)
-            return judge(transcript, self._route, self.session.safety.emergency) if transcript else None
+            safety = self.session.safety
+            return judge(transcript, self._route, safety.emergency, safety.near_emergency) if transcript else None
         except NoMicrophone as exc:
             self.microphone_lost(str(exc))
             return None

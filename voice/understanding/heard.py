@@ -65,10 +65,17 @@ def clear_request(route: Callable[[str], Request]) -> Callable[[str], bool]:
     return clear
 
 
-def judge(transcript: Transcript, route: Callable[[str], Request], emergency: Callable[[str], bool]) -> Transcript:
+def judge(
+    transcript: Transcript,
+    route: Callable[[str], Request],
+    emergency: Callable[[str], bool],
+    near: Callable[[str], bool] = lambda text: False,
+) -> Transcript:
     """The transcript to act on. An engine with no open hearing (Vosk, or --free) has already
     decided, and its decision is kept, but for an emergency: that is never rejected, however
-    unsure the recogniser is (a missed emergency costs far more than a needless pointer to help)."""
+    unsure the recogniser is (a missed emergency costs far more than a needless pointer to help).
+    `near`: whether words could be an emergency misheard; speech rejected that could be is
+    marked urgent, so that the guide points to emergency help as it says it did not catch it."""
     phrase, words = transcript.text, transcript.open_text
     if emergency(words):
         return replace(transcript, text=words, rejected=False)
@@ -76,6 +83,15 @@ def judge(transcript: Transcript, route: Callable[[str], Request], emergency: Ca
         if words and transcript.confidence < EMERGENCY_AGREE:
             return replace(transcript, text=words, rejected=True, urgent=True)
         return replace(transcript, rejected=False) if transcript.rejected else transcript
+    decided = _weighed(transcript, route)
+    if decided.rejected and not decided.urgent and near(decided.text):
+        return replace(decided, urgent=True)
+    return decided
+
+
+def _weighed(transcript: Transcript, route: Callable[[str], Request]) -> Transcript:
+    """The grammar's phrase or the open words, or neither (rejected): no emergency in either."""
+    phrase, words = transcript.text, transcript.open_text
     if not words or transcript.rejected:
         return transcript
     likeness = transcript.confidence  # how alike the two hearings sound, from the engine

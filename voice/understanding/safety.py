@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jellyfish
 import simplemma
 from hassil import TextSlotList, parse_sentence
 from rapidfuzz import fuzz, process
@@ -38,6 +39,7 @@ FILLER = frozenset(
 KINDS = ("emergency", "disclaimer", "advice", "referral")
 _SPELLING = 88  # rapidfuzz ratio for a misspelt word: "ambulence", not "balance" for "ambulance"
 _SPELLING_MIN = 6  # shorter words are too alike to guess at ("tablets", "tables" are allowed)
+_SOUNDS_MIN = 3  # a word that sounds like a statement's word, for speech perhaps misheard ("her": "here")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,25 @@ class _Spelling:
             # Recognisers keep a word's first sound far more often than not.
             self.cache[word] = tuple(w for w, _, _ in found if w[0] == word[0])
         return self.cache[word]
+
+
+class _Sounds:
+    """A heard word's spellings, and the statements' words that sound like it (metaphone, with
+    the same first letter): "horrid" for "heart", "her" for "here". Only for asking whether
+    speech may have been an emergency, misheard: never for answering one."""
+
+    def __init__(self, vocabulary: set[str], spelling: _Spelling) -> None:
+        self.spelling = spelling
+        self.codes: dict[str, set[str]] = {}
+        for word in vocabulary:
+            if len(word) >= _SOUNDS_MIN:
+                self.codes.setdefault(jellyfish.metaphone(word), set()).add(word)
+
+    def __call__(self, word: str) -> tuple[str, ...]:
+        spelt = self.spelling(word)
+        if len(word) < _SOUNDS_MIN:
+            return spelt
+        return spelt + tuple(w for w in self.codes.get(jellyfish.metaphone(word), ()) if w[0] == word[0])
 
 
 @dataclass(frozen=True)
@@ -231,6 +252,7 @@ class Safety:
         self.statements = signs + emergencies + [s for s in listed if s.kind != "emergency"]
         self.urgent = tuple(compiler.cue(str(u)) for u in data["urgent"])
         self._spelling = _Spelling(compiler.vocabulary | outside.vocabulary)
+        self._sounds = _Sounds(compiler.vocabulary | outside.vocabulary, self._spelling)
 
     def _said(self, text: str) -> _Said:
         return _Said(words_of(text), self._spelling)
@@ -249,6 +271,11 @@ class Safety:
     def emergency(self, text: str) -> bool:
         """Whether `text` tells of an emergency (the loop asks this to wake, or to cut in)."""
         said = self._said(text)
+        return bool(said.words) and any(s.said_in(said) for s in self.statements if s.kind == "emergency")
+
+    def near_emergency(self, text: str) -> bool:
+        """Whether `text` could be an emergency misheard: one, with words that sound like its own."""
+        said = _Said(words_of(text), self._sounds)
         return bool(said.words) and any(s.said_in(said) for s in self.statements if s.kind == "emergency")
 
 
