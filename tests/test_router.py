@@ -179,6 +179,15 @@ def test_a_wrong_template_in_a_pack_names_the_place(pack: Pack) -> None:
         Router(bad)
 
 
+def test_a_template_too_big_to_expand_is_refused_not_cut_short(pack: Pack) -> None:
+    section = pack.sections[0]
+    huge = " ".join(["(a|b|c|d)"] * 6)  # 4096 sentences: cut at the limit, phrases would go missing unsaid
+    broken = type(section)(**{**section.__dict__, "words": (huge,)})
+    bad = Pack(**{**pack.__dict__, "sections": (broken, *pack.sections[1:])})
+    with pytest.raises(GuideError, match=r"about.*more than 2000 sentences"):
+        Router(bad)
+
+
 @pytest.mark.parametrize(
     ("said", "target"),
     [("what are the symtoms", "symptoms"), ("tell me about sciatia", "about"), ("what is a lamintomy", "laminotomy")],

@@ -71,7 +71,9 @@ def _normal(text: str) -> str:
 
 
 def _sample(sentence: Sentence, rules: dict[str, Sentence]) -> list[str]:
-    texts = islice(sample_expression(sentence.expression, {}, rules), MAX_EXPANSIONS)
+    texts = list(islice(sample_expression(sentence.expression, {}, rules), MAX_EXPANSIONS + 1))
+    if len(texts) > MAX_EXPANSIONS:  # cut short, it would lose phrases without a word
+        raise ValueError(f"'{sentence.text}' allows more than {MAX_EXPANSIONS} sentences: split it into several")
     return list(dict.fromkeys(t for t in (_normal(s) for s in texts) if t))
 
 
