@@ -138,6 +138,8 @@ def test_misspelt_and_misheard_emergencies(pack: Pack, misheard: str) -> None:
         "he's holding his chest and he's gone grey",
         "she's swallowed a whole packet",
         "i burnt myself on purpose",
+        "i've been on the floor since last night",
+        "she's been lying on the ground for hours",
     ],
 )
 def test_emergencies_said_in_other_words(pack: Pack, said: str) -> None:

@@ -71,6 +71,9 @@ class Router:
         if request.intent not in COUNTED:
             return request
         number = self.index.ordinal(said.words)
+        if request.intent == "ordinal" and not self.index.exact(" ".join(said.words)):
+            # Only as a template says it: "the seventh day" or "the third time" is not a pick.
+            return Request("unknown", request.heard)
         if request.intent == "ordinal" and choices and 0 < number <= len(choices):
             # "tell me about the second one" as the answer to "did you mean a or b?"
             pick = choices[number - 1]
