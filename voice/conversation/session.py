@@ -122,7 +122,8 @@ class Session(Controls, Picking):
             return self._go_to(resume, Intent.RESUME)
         if intent is Intent.UNKNOWN:
             return self._said(self._unknown(request))
-        self.misunderstood = 0
+        if intent not in (Intent.YES, Intent.SECOND) or request.number:
+            self.misunderstood = 0  # (a "yes" to no question is not understood either)
         return HANDLERS.get(intent, Session._unexpected_answer)(self, request)
 
     def reached(self, position: int) -> None:
