@@ -28,15 +28,10 @@ class Picking:
     def _unknown(self, request: Request) -> Reply:
         raise NotImplementedError
 
-    def _listed(self) -> tuple[Section | None, tuple[Item, ...]]:
-        """The section whose list of items the user has heard, where they are (none at the welcome)."""
-        if self.position == WELCOME:
-            return None, ()
-        section, _ = self.places[self.position]
-        return section, tuple(section.items)
-
     def _ordinal(self, request: Request) -> Reply:
-        section, items = self._listed()
+        # The list the user has heard is the items of the section they are in (none at the welcome).
+        section = None if self.position == WELCOME else self.places[self.position][0]
+        items = section.items if section else ()
         number = request.number
         if section is None or not items or not number:
             return self._said(self._unknown(request))

@@ -270,12 +270,13 @@ class Safety:
 
     def emergency(self, text: str) -> bool:
         """Whether `text` tells of an emergency (the loop asks this to wake, or to cut in)."""
-        said = self._said(text)
-        return bool(said.words) and any(s.said_in(said) for s in self.statements if s.kind == "emergency")
+        return self._tells_emergency(self._said(text))
 
     def near_emergency(self, text: str) -> bool:
         """Whether `text` could be an emergency misheard: one, with words that sound like its own."""
-        said = _Said(words_of(text), self._sounds)
+        return self._tells_emergency(_Said(words_of(text), self._sounds))
+
+    def _tells_emergency(self, said: _Said) -> bool:
         return bool(said.words) and any(s.said_in(said) for s in self.statements if s.kind == "emergency")
 
 
