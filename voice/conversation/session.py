@@ -122,9 +122,10 @@ class Session(Controls, Picking):
             return self._go_to(resume, Intent.RESUME)
         if intent is Intent.UNKNOWN:
             return self._said(self._unknown(request))
-        if intent not in (Intent.YES, Intent.SECOND) or request.number:
-            self.misunderstood = 0  # (a "yes" to no question is not understood either)
-        return HANDLERS.get(intent, Session._unexpected_answer)(self, request)
+        reply = HANDLERS.get(intent, Session._unexpected_answer)(self, request)
+        if reply.intent != Intent.UNKNOWN:  # a "yes" to no question is not understood either
+            self.misunderstood = 0
+        return reply
 
     def reached(self, position: int) -> None:
         """The listener stopped a long reading here: "next" and next time go on from this place."""
