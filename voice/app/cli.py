@@ -160,7 +160,9 @@ def cmd_listen(args: argparse.Namespace) -> int:
         )
         if transcript.rejected:
             # Most likely not said to the guide: not acted on, as in a conversation.
-            reply = Reply(session.texts.say("not_caught"), "unknown", transcript.text, transcript.confidence)
+            # Perhaps an emergency heard too unclearly (urgent): emergency help is pointed to, as in the loop.
+            said = session.not_caught(transcript.urgent).text
+            reply = Reply(said, "unknown", transcript.text, transcript.confidence)
         else:
             reply = session.handle(transcript.text)
         heard = {"file": path, "heard_confidence": round(transcript.confidence, 3), "rejected": transcript.rejected}
